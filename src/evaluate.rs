@@ -64,25 +64,56 @@ impl fmt::Display for GoldReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         writeln!(f, "facts             {}", self.facts)?;
-        writeln!(f, "recall strict     {:.3} ({})", r(self.found_strict, self.facts), self.found_strict)?;
-        writeln!(f, "recall lenient    {:.3} ({})", r(self.found_lenient, self.facts), self.found_lenient)?;
-        writeln!(f, "polarity correct  {:.3} of found", r(self.polarity_right, self.found_lenient))?;
+        writeln!(
+            f,
+            "recall strict     {:.3} ({})",
+            r(self.found_strict, self.facts),
+            self.found_strict
+        )?;
+        writeln!(
+            f,
+            "recall lenient    {:.3} ({})",
+            r(self.found_lenient, self.facts),
+            self.found_lenient
+        )?;
+        writeln!(
+            f,
+            "polarity correct  {:.3} of found",
+            r(self.polarity_right, self.found_lenient)
+        )?;
         writeln!(f, "entities          {}", self.entities)?;
-        writeln!(f, "entity recall     {:.3} ({})", r(self.entities_found, self.entities), self.entities_found)?;
-        writeln!(f, "entities split    {:.3} ({})", r(self.entities_split, self.entities), self.entities_split)?;
+        writeln!(
+            f,
+            "entity recall     {:.3} ({})",
+            r(self.entities_found, self.entities),
+            self.entities_found
+        )?;
+        writeln!(
+            f,
+            "entities split    {:.3} ({})",
+            r(self.entities_split, self.entities),
+            self.entities_split
+        )?;
         writeln!(f, "wrong merges      {}", self.wrong_merges)
     }
 }
 
 fn read(dir: &Path, name: &str) -> Result<String, GoldError> {
     let p = dir.join(name);
-    std::fs::read_to_string(&p).map_err(|e| GoldError::File { path: p.display().to_string(), message: e.to_string() })
+    std::fs::read_to_string(&p).map_err(|e| GoldError::File {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Normalises a label the guideline's way.
 pub fn normalize(s: &str) -> String {
     let s = s.replace(['’', '‘'], "'").replace(['"', '“', '”'], "");
-    let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let mut s = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     for art in ["the ", "a ", "an ", "its ", "his ", "her ", "their "] {
         if let Some(rest) = s.strip_prefix(art) {
             s = rest.to_owned();
@@ -94,10 +125,24 @@ pub fn normalize(s: &str) -> String {
     } else if let Some(rest) = s.strip_suffix('\'') {
         s = rest.to_owned();
     }
-    s.trim_matches(|c: char| c.is_ascii_punctuation() && c != '$' && c != '%').to_owned()
+    s.trim_matches(|c: char| c.is_ascii_punctuation() && c != '$' && c != '%')
+        .to_owned()
 }
 
-const GENERIC: [&str; 12] = ["he", "she", "it", "they", "him", "her", "country", "government", "president", "administration", "nation", "state"];
+const GENERIC: [&str; 12] = [
+    "he",
+    "she",
+    "it",
+    "they",
+    "him",
+    "her",
+    "country",
+    "government",
+    "president",
+    "administration",
+    "nation",
+    "state",
+];
 
 /// Scores analysed documents against the gold in `dir` (`entities.tsv`, `facts.tsv`). Gold
 /// rows of documents that were not analysed are ignored.
@@ -109,9 +154,17 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
         if c.len() < 5 || !analysed.contains(c[0]) {
             continue;
         }
-        let mut aliases: Vec<String> = c[4].split('|').map(normalize).filter(|a| !a.is_empty()).collect();
+        let mut aliases: Vec<String> = c[4]
+            .split('|')
+            .map(normalize)
+            .filter(|a| !a.is_empty())
+            .collect();
         aliases.push(normalize(c[3]));
-        entities.push(GoldEntity { doc: c[0].to_owned(), id: c[1].to_owned(), aliases });
+        entities.push(GoldEntity {
+            doc: c[0].to_owned(),
+            id: c[1].to_owned(),
+            aliases,
+        });
     }
     let mut facts = Vec::new();
     for line in read(dir, "facts.tsv")?.lines().skip(1) {
@@ -127,11 +180,20 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
             polarity: c[5].to_owned(),
         });
     }
-    let mut report = GoldReport { facts: facts.len(), entities: entities.len(), ..GoldReport::default() };
-    let rows: BTreeMap<&str, Vec<FactRow>> = docs.iter().map(|d| (d.doc.id.as_str(), fact_rows(d))).collect();
+    let mut report = GoldReport {
+        facts: facts.len(),
+        entities: entities.len(),
+        ..GoldReport::default()
+    };
+    let rows: BTreeMap<&str, Vec<FactRow>> = docs
+        .iter()
+        .map(|d| (d.doc.id.as_str(), fact_rows(d)))
+        .collect();
     for g in &facts {
         let doc_entities: Vec<&GoldEntity> = entities.iter().filter(|e| e.doc == g.doc).collect();
-        let Some(rows) = rows.get(g.doc.as_str()) else { continue };
+        let Some(rows) = rows.get(g.doc.as_str()) else {
+            continue;
+        };
         let mut best: Option<(bool, &FactRow)> = None;
         for r in rows {
             if !relation_matches(&g.relations, r) {
@@ -156,7 +218,13 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
                 report.found_strict += usize::from(strict);
                 report.polarity_right += usize::from(r.polarity == g.polarity);
             }
-            None => report.missed.push(format!("{}: {} {} {}", g.doc, g.subject, g.relations.join("|"), g.object)),
+            None => report.missed.push(format!(
+                "{}: {} {} {}",
+                g.doc,
+                g.subject,
+                g.relations.join("|"),
+                g.object
+            )),
         }
     }
     // Entities.
@@ -170,8 +238,14 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
                 .collect();
             for g in entities.iter().filter(|g| g.doc == d.doc.id) {
                 if g.aliases.iter().any(|a| forms.contains(a)) {
-                    matched_by.entry((g.doc.clone(), g.id.clone())).or_default().insert(e.key.clone());
-                    matches_of.entry((d.doc.id.clone(), e.key.clone())).or_default().insert(g.id.clone());
+                    matched_by
+                        .entry((g.doc.clone(), g.id.clone()))
+                        .or_default()
+                        .insert(e.key.clone());
+                    matches_of
+                        .entry((d.doc.id.clone(), e.key.clone()))
+                        .or_default()
+                        .insert(g.id.clone());
                 }
             }
         }
@@ -199,20 +273,33 @@ fn arg_matches(gold: &str, label: &str, entities: &[&GoldEntity]) -> Option<bool
         return Some(true);
     }
     let last = |s: &str| s.rsplit(' ').next().unwrap_or("").to_owned();
-    e.aliases.iter().any(|a| last(a) == last(&label)).then_some(false)
+    e.aliases
+        .iter()
+        .any(|a| last(a) == last(&label))
+        .then_some(false)
 }
 
 fn relation_matches(keywords: &[String], r: &FactRow) -> bool {
     let local = r.predicate.rsplit(['#', '/']).next().unwrap_or("");
-    let mut words: Vec<String> = r.relation.split_whitespace().map(str::to_lowercase).collect();
-    words.extend(crate::ontology::split_camel(local).split_whitespace().map(str::to_owned));
+    let mut words: Vec<String> = r
+        .relation
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    words.extend(
+        crate::ontology::split_camel(local)
+            .split_whitespace()
+            .map(str::to_owned),
+    );
     let text = words.join(" ");
     keywords.iter().any(|k| {
         if k.contains(' ') {
             format!(" {text} ").contains(&format!(" {k} "))
         } else {
             let stem = k.strip_suffix('e').unwrap_or(k);
-            words.iter().any(|w| w == k || w.starts_with(k.as_str()) || w.starts_with(stem) && stem.len() >= 3)
+            words.iter().any(|w| {
+                w == k || w.starts_with(k.as_str()) || w.starts_with(stem) && stem.len() >= 3
+            })
         }
     })
 }

@@ -22,14 +22,24 @@ pub enum ExplainError {
 
 /// Finds the entity a user means: exact id, label or alias (case-insensitive) first, then a
 /// unique label containing the name.
-pub fn find_actor<'a>(entities: &'a [EntityRow], name: &str) -> Result<&'a EntityRow, ExplainError> {
+pub fn find_actor<'a>(
+    entities: &'a [EntityRow],
+    name: &str,
+) -> Result<&'a EntityRow, ExplainError> {
     let needle = name.trim().to_lowercase();
     let exact: Vec<&EntityRow> = entities
         .iter()
-        .filter(|e| e.id == needle || e.label.to_lowercase() == needle || e.aliases.iter().any(|a| a.to_lowercase() == needle))
+        .filter(|e| {
+            e.id == needle
+                || e.label.to_lowercase() == needle
+                || e.aliases.iter().any(|a| a.to_lowercase() == needle)
+        })
         .collect();
     let candidates = if exact.is_empty() {
-        entities.iter().filter(|e| e.label.to_lowercase().contains(&needle)).collect()
+        entities
+            .iter()
+            .filter(|e| e.label.to_lowercase().contains(&needle))
+            .collect()
     } else {
         exact
     };
@@ -42,7 +52,11 @@ pub fn find_actor<'a>(entities: &'a [EntityRow], name: &str) -> Result<&'a Entit
             sorted.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
             Err(ExplainError::Ambiguous {
                 name: name.to_owned(),
-                candidates: sorted.iter().map(|e| format!("{} ({})", e.label, e.id)).collect::<Vec<_>>().join(", "),
+                candidates: sorted
+                    .iter()
+                    .map(|e| format!("{} ({})", e.label, e.id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
         }
     }
@@ -56,20 +70,43 @@ pub fn explain(rows: &[FactRow], a: &EntityRow, b: Option<&EntityRow>) -> String
         .iter()
         .filter(|r| involves(r, a) && b.is_none_or(|b| involves(r, b)))
         .collect();
-    let mut groups: std::collections::BTreeMap<(String, String, String, String), Vec<&FactRow>> = Default::default();
+    let mut groups: std::collections::BTreeMap<(String, String, String, String), Vec<&FactRow>> =
+        Default::default();
     for r in selected {
         groups
-            .entry((r.subject.clone(), r.relation.clone(), r.object.clone(), r.polarity.clone()))
+            .entry((
+                r.subject.clone(),
+                r.relation.clone(),
+                r.object.clone(),
+                r.polarity.clone(),
+            ))
             .or_default()
             .push(r);
     }
     let mut out = String::new();
     for ((s, rel, o, pol), evidence) in groups {
-        let best = evidence.iter().map(|r| r.confidence.as_str()).max().unwrap_or("");
-        let _ = writeln!(out, "{s} —{rel}→ {o}   [{pol}, confidence {best}, {} source{}]", evidence.len(), if evidence.len() == 1 { "" } else { "s" });
+        let best = evidence
+            .iter()
+            .map(|r| r.confidence.as_str())
+            .max()
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{s} —{rel}→ {o}   [{pol}, confidence {best}, {} source{}]",
+            evidence.len(),
+            if evidence.len() == 1 { "" } else { "s" }
+        );
         for r in evidence {
-            let said = if r.attribution.is_empty() { String::new() } else { format!(" (according to {})", r.attribution) };
-            let _ = writeln!(out, "    {} #{} bytes {}–{}{said}: {}", r.doc, r.sentence_index, r.start, r.end, r.sentence);
+            let said = if r.attribution.is_empty() {
+                String::new()
+            } else {
+                format!(" (according to {})", r.attribution)
+            };
+            let _ = writeln!(
+                out,
+                "    {} #{} bytes {}–{}{said}: {}",
+                r.doc, r.sentence_index, r.start, r.end, r.sentence
+            );
         }
     }
     out

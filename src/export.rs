@@ -74,7 +74,11 @@ pub fn fact_rows(a: &AnalyzedDocument) -> Vec<FactRow> {
     let describe = |arg: &Arg| match arg {
         Arg::Entity(i) => {
             let e = &a.entities[*i];
-            (e.label.clone(), e.key.clone(), e.entity_type.code().to_owned())
+            (
+                e.label.clone(),
+                e.key.clone(),
+                e.entity_type.code().to_owned(),
+            )
         }
         Arg::Literal(l) => (l.text.clone(), String::new(), l.kind.code().to_owned()),
     };
@@ -86,8 +90,16 @@ pub fn fact_rows(a: &AnalyzedDocument) -> Vec<FactRow> {
         .map(|(i, c)| {
             let (subject, subject_id, subject_type) = describe(&c.subject);
             let (object, object_id, object_type) = describe(&c.object);
-            let subject_type = if subject_id.is_empty() { String::new() } else { subject_type };
-            let sentence = a.sentences.get(c.sentence).map(|s| s.span.slice(&a.doc.text)).unwrap_or("");
+            let subject_type = if subject_id.is_empty() {
+                String::new()
+            } else {
+                subject_type
+            };
+            let sentence = a
+                .sentences
+                .get(c.sentence)
+                .map(|s| s.span.slice(&a.doc.text))
+                .unwrap_or("");
             FactRow {
                 doc: a.doc.id.clone(),
                 sentence_index: c.sentence,
@@ -102,7 +114,10 @@ pub fn fact_rows(a: &AnalyzedDocument) -> Vec<FactRow> {
                 object_type,
                 polarity: c.polarity.as_str().to_owned(),
                 confidence: format!("{:.2}", c.confidence),
-                attribution: c.attribution.map(|e| a.entities[e].label.clone()).unwrap_or_default(),
+                attribution: c
+                    .attribution
+                    .map(|e| a.entities[e].label.clone())
+                    .unwrap_or_default(),
                 start: c.span.start,
                 end: c.span.end,
                 claim: format!("{doc_iri}#c{i}"),
@@ -167,14 +182,24 @@ pub struct ActorGraph {
 
 impl ActorGraph {
     /// Builds the graph from fact rows (claims between two entities) and entity rows.
-    pub fn build(rows: &[FactRow], entities: &[EntityRow], filter: &GraphFilter) -> Result<Self, FilterError> {
-        if let Some(t) = &filter.entity_type {
-            if crate::model::EntityType::parse(t).is_none() {
-                let all: Vec<&str> = crate::model::EntityType::ALL.iter().map(|t| t.code()).collect();
-                return Err(FilterError::UnknownType(t.clone(), all.join(", ")));
-            }
+    pub fn build(
+        rows: &[FactRow],
+        entities: &[EntityRow],
+        filter: &GraphFilter,
+    ) -> Result<Self, FilterError> {
+        if let Some(t) = &filter.entity_type
+            && crate::model::EntityType::parse(t).is_none()
+        {
+            let all: Vec<&str> = crate::model::EntityType::ALL
+                .iter()
+                .map(|t| t.code())
+                .collect();
+            return Err(FilterError::UnknownType(t.clone(), all.join(", ")));
         }
-        let type_filter = filter.entity_type.as_deref().and_then(crate::model::EntityType::parse);
+        let type_filter = filter
+            .entity_type
+            .as_deref()
+            .and_then(crate::model::EntityType::parse);
         let mut edges: BTreeMap<(String, String, String, bool), (usize, bool)> = BTreeMap::new();
         let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
         for r in rows {
@@ -190,17 +215,30 @@ impl ActorGraph {
                     continue;
                 }
             }
-            if let Some(t) = type_filter {
-                if r.subject_type != t.code() && r.object_type != t.code() {
-                    continue;
-                }
+            if let Some(t) = type_filter
+                && r.subject_type != t.code()
+                && r.object_type != t.code()
+            {
+                continue;
             }
-            for (key, label, t) in [(&r.subject_id, &r.subject, &r.subject_type), (&r.object_id, &r.object, &r.object_type)] {
-                nodes.entry(key.clone()).or_insert_with(|| Node { key: key.clone(), label: label.clone(), entity_type: t.clone() });
+            for (key, label, t) in [
+                (&r.subject_id, &r.subject, &r.subject_type),
+                (&r.object_id, &r.object, &r.object_type),
+            ] {
+                nodes.entry(key.clone()).or_insert_with(|| Node {
+                    key: key.clone(),
+                    label: label.clone(),
+                    entity_type: t.clone(),
+                });
             }
             let negated = r.polarity == "negated";
             let e = edges
-                .entry((r.subject_id.clone(), r.relation.clone(), r.object_id.clone(), negated))
+                .entry((
+                    r.subject_id.clone(),
+                    r.relation.clone(),
+                    r.object_id.clone(),
+                    negated,
+                ))
                 .or_insert((0, true));
             e.0 += 1;
             e.1 &= r.polarity == "hedged";
@@ -212,7 +250,10 @@ impl ActorGraph {
             }
         }
         edges.retain(|_, (w, _)| *w >= filter.min_weight.max(1));
-        let mut keep: BTreeSet<String> = edges.keys().flat_map(|(s, _, o, _)| [s.clone(), o.clone()]).collect();
+        let mut keep: BTreeSet<String> = edges
+            .keys()
+            .flat_map(|(s, _, o, _)| [s.clone(), o.clone()])
+            .collect();
         if let Some(actor) = &filter.actor {
             let needle = actor.to_lowercase();
             let seeds: BTreeSet<String> = nodes
@@ -220,12 +261,18 @@ impl ActorGraph {
                 .filter(|n| {
                     n.key == needle
                         || n.label.to_lowercase() == needle
-                        || entities.iter().any(|e| e.id == n.key && e.aliases.iter().any(|a| a.to_lowercase() == needle))
+                        || entities.iter().any(|e| {
+                            e.id == n.key && e.aliases.iter().any(|a| a.to_lowercase() == needle)
+                        })
                 })
                 .map(|n| n.key.clone())
                 .collect();
             let seeds = if seeds.is_empty() {
-                nodes.values().filter(|n| n.label.to_lowercase().contains(&needle)).map(|n| n.key.clone()).collect()
+                nodes
+                    .values()
+                    .filter(|n| n.label.to_lowercase().contains(&needle))
+                    .map(|n| n.key.clone())
+                    .collect()
             } else {
                 seeds
             };
@@ -239,7 +286,13 @@ impl ActorGraph {
                     continue;
                 }
                 for (s, _, o, _) in edges.keys() {
-                    let other = if *s == k { o } else if *o == k { s } else { continue };
+                    let other = if *s == k {
+                        o
+                    } else if *o == k {
+                        s
+                    } else {
+                        continue;
+                    };
                     if seen.insert(other.clone()) {
                         queue.push_back((other.clone(), d + 1));
                     }
@@ -257,7 +310,11 @@ impl ActorGraph {
             }
             let mut ranked: Vec<(&String, usize)> = degree.into_iter().collect();
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            keep = ranked.into_iter().take(filter.top).map(|(k, _)| k.clone()).collect();
+            keep = ranked
+                .into_iter()
+                .take(filter.top)
+                .map(|(k, _)| k.clone())
+                .collect();
         }
         let mut graph = DiGraph::new();
         let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
@@ -268,7 +325,16 @@ impl ActorGraph {
         }
         for ((s, rel, o, negated), (w, hedged)) in edges {
             if let (Some(&a), Some(&b)) = (index.get(&s), index.get(&o)) {
-                graph.add_edge(a, b, Edge { relation: rel, weight: w, negated, hedged });
+                graph.add_edge(
+                    a,
+                    b,
+                    Edge {
+                        relation: rel,
+                        weight: w,
+                        negated,
+                        hedged,
+                    },
+                );
             }
         }
         Ok(Self { graph })
@@ -289,11 +355,16 @@ impl ActorGraph {
         let mut s = String::new();
         s.push_str("digraph newsgraph {\n");
         s.push_str("  graph [rankdir=LR, overlap=false, splines=true, fontname=\"Helvetica\", fontsize=11];\n");
-        s.push_str("  node [fontname=\"Helvetica\", fontsize=11, style=\"filled\", penwidth=0.8];\n");
+        s.push_str(
+            "  node [fontname=\"Helvetica\", fontsize=11, style=\"filled\", penwidth=0.8];\n",
+        );
         s.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n");
         let mut by_type: BTreeMap<&str, Vec<NodeIndex>> = BTreeMap::new();
         for i in self.graph.node_indices() {
-            by_type.entry(self.graph[i].entity_type.as_str()).or_default().push(i);
+            by_type
+                .entry(self.graph[i].entity_type.as_str())
+                .or_default()
+                .push(i);
         }
         for (t, nodes) in &by_type {
             let indent = if cluster {
@@ -323,7 +394,14 @@ impl ActorGraph {
             let (a, b) = (&self.graph[e.source()], &self.graph[e.target()]);
             let w = e.weight();
             let mut attrs = vec![
-                format!("label={}", quote(&if w.weight > 1 { format!("{} ({})", w.relation, w.weight) } else { w.relation.clone() })),
+                format!(
+                    "label={}",
+                    quote(&if w.weight > 1 {
+                        format!("{} ({})", w.relation, w.weight)
+                    } else {
+                        w.relation.clone()
+                    })
+                ),
                 format!("weight={}", w.weight),
                 format!("penwidth={:.1}", 1.0 + (w.weight as f64).ln()),
             ];
@@ -333,7 +411,12 @@ impl ActorGraph {
             } else if w.hedged {
                 attrs.push("style=dotted".to_owned());
             }
-            s.push_str(&format!("  {} -> {} [{}];\n", quote(&a.key), quote(&b.key), attrs.join(", ")));
+            s.push_str(&format!(
+                "  {} -> {} [{}];\n",
+                quote(&a.key),
+                quote(&b.key),
+                attrs.join(", ")
+            ));
         }
         s.push_str("}\n");
         s
@@ -345,7 +428,9 @@ fn type_title(code: &str) -> String {
         .map(|t| crate::ontology::split_camel(t.class_name()))
         .map(|s| {
             let mut c = s.trim().chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .unwrap_or_else(|| code.to_owned())
 }
@@ -424,15 +509,40 @@ mod tests {
 
     #[test]
     fn filters_select_neighbourhoods_and_reject_unknown_values() {
-        let rows = vec![row("a", "visit", "x", "asserted"), row("b", "meet", "c", "asserted")];
-        let f = GraphFilter { actor: Some("A".into()), depth: 1, ..GraphFilter::default() };
+        let rows = vec![
+            row("a", "visit", "x", "asserted"),
+            row("b", "meet", "c", "asserted"),
+        ];
+        let f = GraphFilter {
+            actor: Some("A".into()),
+            depth: 1,
+            ..GraphFilter::default()
+        };
         let g = ActorGraph::build(&rows, &[], &f).unwrap();
         assert_eq!((g.node_count(), g.edge_count()), (2, 1));
-        let f = GraphFilter { relation: Some("meet".into()), ..GraphFilter::default() };
+        let f = GraphFilter {
+            relation: Some("meet".into()),
+            ..GraphFilter::default()
+        };
         assert_eq!(ActorGraph::build(&rows, &[], &f).unwrap().edge_count(), 1);
-        let f = GraphFilter { actor: Some("nobody".into()), ..GraphFilter::default() };
-        assert_eq!(ActorGraph::build(&rows, &[], &f).err().unwrap().to_string(), "no actor matches --actor \"nobody\"");
-        let f = GraphFilter { entity_type: Some("planet".into()), ..GraphFilter::default() };
-        assert!(ActorGraph::build(&rows, &[], &f).err().unwrap().to_string().starts_with("unknown --type \"planet\""));
+        let f = GraphFilter {
+            actor: Some("nobody".into()),
+            ..GraphFilter::default()
+        };
+        assert_eq!(
+            ActorGraph::build(&rows, &[], &f).err().unwrap().to_string(),
+            "no actor matches --actor \"nobody\""
+        );
+        let f = GraphFilter {
+            entity_type: Some("planet".into()),
+            ..GraphFilter::default()
+        };
+        assert!(
+            ActorGraph::build(&rows, &[], &f)
+                .err()
+                .unwrap()
+                .to_string()
+                .starts_with("unknown --type \"planet\"")
+        );
     }
 }

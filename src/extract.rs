@@ -4,16 +4,32 @@
 //! become role claims.
 
 use crate::gazetteer::gazetteer;
-use crate::model::{Arg, Claim, Date, EntityType, Literal, LiteralKind, Mention, MentionKind, Polarity, SentenceInfo, Span, Upos};
+use crate::model::{
+    Arg, Claim, Date, EntityType, Literal, LiteralKind, Mention, MentionKind, Polarity,
+    SentenceInfo, Span, Upos,
+};
 use crate::ontology::vocabulary;
 use crate::recognize::{month_number, parse_date_prefix};
 use newsgraph_nlp::{Sentence, Token};
 
 const HEDGE_AUX: [&str; 6] = ["may", "might", "could", "would", "should", "can"];
-const HEDGE_ADV: [&str; 6] = ["likely", "possibly", "probably", "perhaps", "potentially", "maybe"];
-const HEDGE_HEADS: [&str; 12] = ["expect", "plan", "hope", "want", "seek", "aim", "intend", "propose", "consider", "likely", "possible", "try"];
+const HEDGE_ADV: [&str; 6] = [
+    "likely",
+    "possibly",
+    "probably",
+    "perhaps",
+    "potentially",
+    "maybe",
+];
+const HEDGE_HEADS: [&str; 12] = [
+    "expect", "plan", "hope", "want", "seek", "aim", "intend", "propose", "consider", "likely",
+    "possible", "try",
+];
 const NEGATING_HEADS: [&str; 4] = ["refuse", "decline", "fail", "deny"];
-const SPEECH: [&str; 14] = ["say", "tell", "report", "claim", "state", "add", "announce", "confirm", "allege", "insist", "argue", "warn", "write", "note"];
+const SPEECH: [&str; 14] = [
+    "say", "tell", "report", "claim", "state", "add", "announce", "confirm", "allege", "insist",
+    "argue", "warn", "write", "note",
+];
 
 /// Everything extraction needs about a document's sentences and mentions.
 pub struct Context<'a> {
@@ -33,16 +49,23 @@ pub struct Context<'a> {
 pub fn extract(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
     let mut out = Vec::new();
     let toks = &s.parse.tokens;
-    let in_sentence: Vec<usize> = (0..cx.mentions.len()).filter(|&m| cx.mentions[m].sentence == s.index).collect();
+    let in_sentence: Vec<usize> = (0..cx.mentions.len())
+        .filter(|&m| cx.mentions[m].sentence == s.index)
+        .collect();
     let mention_at = |tok: usize| -> Option<&Mention> {
-        in_sentence.iter().map(|&m| &cx.mentions[m]).find(|m| m.tokens.contains(&tok) && m.entity.is_some())
+        in_sentence
+            .iter()
+            .map(|&m| &cx.mentions[m])
+            .find(|m| m.tokens.contains(&tok) && m.entity.is_some())
     };
     for (v, t) in toks.iter().enumerate() {
         if t.upos != Upos::Verb {
             continue;
         }
         let children: Vec<usize> = s.parse.children(v + 1).collect();
-        let passive = children.iter().any(|&c| toks[c].deprel == "nsubj:pass" || toks[c].deprel == "aux:pass");
+        let passive = children
+            .iter()
+            .any(|&c| toks[c].deprel == "nsubj:pass" || toks[c].deprel == "aux:pass");
         let mut agents: Vec<usize> = Vec::new();
         let mut patients: Vec<(usize, String)> = Vec::new();
         for &c in &children {
@@ -69,20 +92,37 @@ pub fn extract(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
         // Relative clause: the modified noun is the subject (or object) the pronoun stands for.
         if t.deprel == "acl:relcl" && t.head > 0 {
             let noun = t.head - 1;
-            let rel_pron = |c: &usize| toks[*c].upos == Upos::Pron && matches!(toks[*c].lemma.as_str(), "who" | "which" | "that");
+            let rel_pron = |c: &usize| {
+                toks[*c].upos == Upos::Pron
+                    && matches!(toks[*c].lemma.as_str(), "who" | "which" | "that")
+            };
             if agents.iter().any(rel_pron) || agents.is_empty() {
                 agents.retain(|c| !rel_pron(c));
                 agents.push(noun);
             }
         }
-        let particle: Vec<&str> = children.iter().filter(|&&c| toks[c].deprel == "compound:prt").map(|&c| toks[c].form.as_str()).collect();
+        let particle: Vec<&str> = children
+            .iter()
+            .filter(|&&c| toks[c].deprel == "compound:prt")
+            .map(|&c| toks[c].form.as_str())
+            .collect();
         let lemma = t.lemma.to_lowercase();
         let (polarity, attribution) = factuality(cx, s, v);
         let time = time_of(cx, s, &children);
         let place = children.iter().find_map(|&c| {
             let prep = case_of(&s.parse, c);
             if toks[c].deprel.starts_with("obl") && (prep == "in" || prep == "at") {
-                mention_at(c).filter(|m| matches!(m.entity_type, EntityType::City | EntityType::Country | EntityType::Place | EntityType::Facility)).and_then(|m| m.entity)
+                mention_at(c)
+                    .filter(|m| {
+                        matches!(
+                            m.entity_type,
+                            EntityType::City
+                                | EntityType::Country
+                                | EntityType::Place
+                                | EntityType::Facility
+                        )
+                    })
+                    .and_then(|m| m.entity)
             } else {
                 None
             }
@@ -91,12 +131,23 @@ pub fn extract(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
         for (p, prep) in &patients {
             // Light verb + nominalisation: "extend an invitation to X" → relation from the noun,
             // object from its prepositional dependent.
-            let mut phrase = std::iter::once(lemma.clone()).chain(particle.iter().map(|p| p.to_lowercase())).collect::<Vec<_>>().join(" ");
+            let mut phrase = std::iter::once(lemma.clone())
+                .chain(particle.iter().map(|p| p.to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(" ");
             let mut target = *p;
             let mut target_prep = prep.clone();
-            if prep.is_empty() && toks[*p].upos == Upos::Noun && crate::ontology::LIGHT_VERBS.contains(&lemma.as_str()) {
-                let nmod = s.parse.children(p + 1).find(|&c| toks[c].deprel.starts_with("nmod") && !case_of(&s.parse, c).is_empty());
-                let obl = children.iter().copied().find(|&c| toks[c].deprel == "obl" && !case_of(&s.parse, c).is_empty());
+            if prep.is_empty()
+                && toks[*p].upos == Upos::Noun
+                && crate::ontology::LIGHT_VERBS.contains(&lemma.as_str())
+            {
+                let nmod = s.parse.children(p + 1).find(|&c| {
+                    toks[c].deprel.starts_with("nmod") && !case_of(&s.parse, c).is_empty()
+                });
+                let obl = children
+                    .iter()
+                    .copied()
+                    .find(|&c| toks[c].deprel == "obl" && !case_of(&s.parse, c).is_empty());
                 if let Some(x) = nmod.or(obl) {
                     phrase = format!("{phrase} {}", toks[*p].lemma.to_lowercase());
                     target_prep = case_of(&s.parse, x);
@@ -111,7 +162,9 @@ pub fn extract(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
             }
             let relation = vocabulary().map(&phrase);
             for a in expand_conj(&s.parse, &agents) {
-                let Some(subject) = entity_arg(mention_at(a)) else { continue };
+                let Some(subject) = entity_arg(mention_at(a)) else {
+                    continue;
+                };
                 for o in expand_conj(&s.parse, &[target]) {
                     let object = match entity_arg(mention_at(o)) {
                         Some(e) => e,
@@ -171,7 +224,9 @@ fn role_claims(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
         if m.sentence != s.index || m.kind != MentionKind::Name {
             continue;
         }
-        let (Some(e), Some(Some(title))) = (m.entity, cx.titles.get(i)) else { continue };
+        let (Some(e), Some(Some(title))) = (m.entity, cx.titles.get(i)) else {
+            continue;
+        };
         let category = g.title_category(title).unwrap_or("");
         // A country right before the title, possibly with 's, or a demonym.
         let title_words = title.split_whitespace().count();
@@ -181,16 +236,26 @@ fn role_claims(cx: &Context<'_>, s: &SentenceInfo) -> Vec<Claim> {
             if toks[k].form == "'s" || toks[k].form == "’s" {
                 k = k.checked_sub(1)?;
             }
-            if let Some(c) = cx.mentions.iter().find(|x| x.sentence == s.index && x.tokens.contains(&k) && x.entity_type == EntityType::Country) {
+            if let Some(c) = cx.mentions.iter().find(|x| {
+                x.sentence == s.index
+                    && x.tokens.contains(&k)
+                    && x.entity_type == EntityType::Country
+            }) {
                 return c.entity.map(Arg::Entity);
             }
             None
         });
-        let span = Span::new(before.map_or(m.span.start, |b| toks[b].span.start), m.span.end);
+        let span = Span::new(
+            before.map_or(m.span.start, |b| toks[b].span.start),
+            m.span.end,
+        );
         let (relation, object) = match (category, country) {
             ("head_of_state", Some(c)) => (vocabulary().map("head of state"), c),
             ("head_of_government", Some(c)) => (vocabulary().map("head of government"), c),
-            _ => (vocabulary().map("hold position"), Arg::Literal(Literal::text(title.clone(), LiteralKind::Role))),
+            _ => (
+                vocabulary().map("hold position"),
+                Arg::Literal(Literal::text(title.clone(), LiteralKind::Role)),
+            ),
         };
         out.push(Claim {
             subject: Arg::Entity(e),
@@ -213,7 +278,9 @@ fn case_of(s: &Sentence, n: usize) -> String {
     let words: Vec<String> = s
         .children(n + 1)
         .filter(|&c| s.tokens[c].deprel == "case" && c < n)
-        .flat_map(|c| std::iter::once(c).chain(s.children(c + 1).filter(|&f| s.tokens[f].deprel == "fixed")))
+        .flat_map(|c| {
+            std::iter::once(c).chain(s.children(c + 1).filter(|&f| s.tokens[f].deprel == "fixed"))
+        })
         .map(|c| s.tokens[c].form.to_lowercase())
         .collect();
     words.join(" ")
@@ -228,7 +295,10 @@ fn inherited_subject(s: &Sentence, v: usize) -> Option<usize> {
             return None;
         }
         let head = t.head - 1;
-        if let Some(subj) = s.children(head + 1).find(|&c| s.tokens[c].deprel == "nsubj") {
+        if let Some(subj) = s
+            .children(head + 1)
+            .find(|&c| s.tokens[c].deprel == "nsubj")
+        {
             return Some(subj);
         }
         cur = head;
@@ -241,7 +311,10 @@ fn expand_conj(s: &Sentence, heads: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     for &h in heads {
         out.push(h);
-        out.extend(s.children(h + 1).filter(|&c| s.tokens[c].deprel == "conj" && s.tokens[c].upos != Upos::Verb));
+        out.extend(
+            s.children(h + 1)
+                .filter(|&c| s.tokens[c].deprel == "conj" && s.tokens[c].upos != Upos::Verb),
+        );
     }
     out
 }
@@ -257,7 +330,12 @@ fn factuality(cx: &Context<'_>, s: &SentenceInfo, v: usize) -> (Polarity, Option
             let w = toks[c].lemma.to_lowercase();
             let form = toks[c].form.to_lowercase();
             match toks[c].deprel.as_str() {
-                "advmod" | "neg" if depth == 0 && (w == "not" || form == "n't" || w == "never" || form == "no") => negated = true,
+                "advmod" | "neg"
+                    if depth == 0
+                        && (w == "not" || form == "n't" || w == "never" || form == "no") =>
+                {
+                    negated = true
+                }
                 "aux" if HEDGE_AUX.contains(&w.as_str()) => hedged = true,
                 "advmod" if HEDGE_ADV.contains(&w.as_str()) => hedged = true,
                 "obl" if case_of(&s.parse, c) == "according to" => {
@@ -268,7 +346,14 @@ fn factuality(cx: &Context<'_>, s: &SentenceInfo, v: usize) -> (Polarity, Option
                 _ => {}
             }
         }
-        if depth == 0 && s.parse.children(v + 1).any(|c| toks[c].lemma == "longer" && s.parse.children(c + 1).any(|d| toks[d].form.eq_ignore_ascii_case("no"))) {
+        if depth == 0
+            && s.parse.children(v + 1).any(|c| {
+                toks[c].lemma == "longer"
+                    && s.parse
+                        .children(c + 1)
+                        .any(|d| toks[d].form.eq_ignore_ascii_case("no"))
+            })
+        {
             negated = true;
         }
         let t = &toks[cur];
@@ -280,7 +365,12 @@ fn factuality(cx: &Context<'_>, s: &SentenceInfo, v: usize) -> (Polarity, Option
         match t.deprel.as_str() {
             "ccomp" | "parataxis" if SPEECH.contains(&hl.as_str()) => {
                 reported = true;
-                speaker = speaker.or_else(|| s.parse.children(head + 1).find(|&c| toks[c].deprel == "nsubj").and_then(|c| mention_entity(cx, s, c)));
+                speaker = speaker.or_else(|| {
+                    s.parse
+                        .children(head + 1)
+                        .find(|&c| toks[c].deprel == "nsubj")
+                        .and_then(|c| mention_entity(cx, s, c))
+                });
             }
             "xcomp" if HEDGE_HEADS.contains(&hl.as_str()) => hedged = true,
             "xcomp" if NEGATING_HEADS.contains(&hl.as_str()) => negated = true,
@@ -302,7 +392,10 @@ fn factuality(cx: &Context<'_>, s: &SentenceInfo, v: usize) -> (Polarity, Option
 }
 
 fn mention_entity(cx: &Context<'_>, s: &SentenceInfo, tok: usize) -> Option<usize> {
-    cx.mentions.iter().find(|m| m.sentence == s.index && m.tokens.contains(&tok)).and_then(|m| m.entity)
+    cx.mentions
+        .iter()
+        .find(|m| m.sentence == s.index && m.tokens.contains(&tok))
+        .and_then(|m| m.entity)
 }
 
 /// A date among the verb's temporal dependents ("on April 14", "in 2019").
@@ -314,16 +407,27 @@ fn time_of(cx: &Context<'_>, s: &SentenceInfo, children: &[usize]) -> Option<Dat
         }
         let sub = subtree(&s.parse, c);
         let text = Span::new(toks[sub.start].span.start, toks[sub.end - 1].span.end).slice(cx.text);
-        let text = text.trim_start_matches(|ch: char| ch.is_alphabetic() && false);
         for (i, w) in text.split_whitespace().enumerate() {
-            let rest: String = text.split_whitespace().skip(i).collect::<Vec<_>>().join(" ");
+            let rest: String = text
+                .split_whitespace()
+                .skip(i)
+                .collect::<Vec<_>>()
+                .join(" ");
             if let Some(d) = parse_date_prefix(&rest) {
                 return Some(d);
             }
             if let Some(m) = month_number(w) {
-                let day = text.split_whitespace().nth(i + 1).and_then(|d| d.trim_end_matches(',').parse::<u8>().ok()).filter(|d| (1..=31).contains(d));
+                let day = text
+                    .split_whitespace()
+                    .nth(i + 1)
+                    .and_then(|d| d.trim_end_matches(',').parse::<u8>().ok())
+                    .filter(|d| (1..=31).contains(d));
                 if let (Some(day), Some(doc)) = (day, cx.doc_date) {
-                    return Some(Date { year: doc.year, month: Some(m), day: Some(day) });
+                    return Some(Date {
+                        year: doc.year,
+                        month: Some(m),
+                        day: Some(day),
+                    });
                 }
             }
         }
@@ -354,13 +458,20 @@ pub fn subtree(s: &Sentence, n: usize) -> std::ops::Range<usize> {
 fn literal_arg(cx: &Context<'_>, s: &Sentence, n: usize) -> Option<Literal> {
     let toks = &s.tokens;
     let head: &Token = &toks[n];
-    if matches!(head.upos, Upos::Pron | Upos::Det | Upos::Adv | Upos::Sconj | Upos::Verb | Upos::Aux | Upos::Punct) {
+    if matches!(
+        head.upos,
+        Upos::Pron | Upos::Det | Upos::Adv | Upos::Sconj | Upos::Verb | Upos::Aux | Upos::Punct
+    ) {
         return None;
     }
     let mut r = subtree(s, n);
     // Leave out relative clauses and trailing punctuation: keep the noun phrase core.
     for c in s.children(n + 1) {
-        if matches!(toks[c].deprel.as_str(), "acl:relcl" | "acl" | "appos" | "punct" | "conj" | "cc" | "parataxis") && c > n {
+        if matches!(
+            toks[c].deprel.as_str(),
+            "acl:relcl" | "acl" | "appos" | "punct" | "conj" | "cc" | "parataxis"
+        ) && c > n
+        {
             r.end = r.end.min(subtree(s, c).start);
         }
         if toks[c].deprel == "case" && c < n {
@@ -381,7 +492,9 @@ fn literal_arg(cx: &Context<'_>, s: &Sentence, n: usize) -> Option<Literal> {
         let mut l = Literal::text(text.clone(), LiteralKind::Date);
         l.date = Some(d);
         return Some(l);
-    } else if has_num && (text.contains(['$', '€', '£']) || lower.contains("dollar") || lower.contains("euro")) {
+    } else if has_num
+        && (text.contains(['$', '€', '£']) || lower.contains("dollar") || lower.contains("euro"))
+    {
         LiteralKind::Money
     } else if has_num && (text.contains('%') || lower.contains("percent")) {
         LiteralKind::Percent
@@ -399,21 +512,47 @@ fn literal_arg(cx: &Context<'_>, s: &Sentence, n: usize) -> Option<Literal> {
             l.unit = Some(head.form.clone());
         }
         if kind == LiteralKind::Money {
-            l.unit = Some(if text.contains('€') { "EUR" } else if text.contains('£') { "GBP" } else { "USD" }.to_owned());
+            l.unit = Some(
+                if text.contains('€') {
+                    "EUR"
+                } else if text.contains('£') {
+                    "GBP"
+                } else {
+                    "USD"
+                }
+                .to_owned(),
+            );
         }
     }
     Some(l)
 }
 
-const QUALIFIERS: [&str; 10] = ["more than", "less than", "fewer than", "up to", "at least", "nearly", "about", "almost", "around", "over"];
+const QUALIFIERS: [&str; 10] = [
+    "more than",
+    "less than",
+    "fewer than",
+    "up to",
+    "at least",
+    "nearly",
+    "about",
+    "almost",
+    "around",
+    "over",
+];
 
 fn amount_of(text: &str) -> (Option<f64>, Option<String>) {
     let lower = text.to_lowercase();
-    let qualifier = QUALIFIERS.iter().find(|q| lower.starts_with(*q)).map(|q| q.to_string());
+    let qualifier = QUALIFIERS
+        .iter()
+        .find(|q| lower.starts_with(*q))
+        .map(|q| q.to_string());
     let mut amount = None;
     let words: Vec<&str> = lower.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        let digits: String = w.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+        let digits: String = w
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         if digits.is_empty() || !w.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
@@ -449,7 +588,10 @@ mod tests {
 
     #[test]
     fn amounts_and_qualifiers() {
-        assert_eq!(amount_of("more than $1 billion"), (Some(1e9), Some("more than".into())));
+        assert_eq!(
+            amount_of("more than $1 billion"),
+            (Some(1e9), Some("more than".into()))
+        );
         assert_eq!(amount_of("6,100 BTC"), (Some(6100.0), None));
         assert_eq!(amount_of("$1.4bn"), (Some(1.4e9), None));
         assert_eq!(amount_of("nearly 2%"), (Some(2.0), Some("nearly".into())));

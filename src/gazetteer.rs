@@ -68,7 +68,10 @@ pub fn key(s: &str) -> String {
 }
 
 fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
-    tsv.lines().skip(1).filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.split('\t').map(str::trim).collect())
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
 }
 
 fn opt(s: Option<&&str>) -> Option<String> {
@@ -79,14 +82,32 @@ impl Gazetteer {
     fn load() -> Self {
         let mut g = Gazetteer::default();
         for r in rows(COUNTRIES) {
-            let Some(name) = r.first().filter(|n| !n.is_empty()) else { continue };
+            let Some(name) = r.first().filter(|n| !n.is_empty()) else {
+                continue;
+            };
             let i = g.countries.len();
-            g.countries.push(Country { name: name.to_string(), wikidata: opt(r.get(1)), capital: opt(r.get(4)) });
+            g.countries.push(Country {
+                name: name.to_string(),
+                wikidata: opt(r.get(1)),
+                capital: opt(r.get(4)),
+            });
             g.country_by_form.entry(key(name)).or_insert(i);
-            for f in r.get(2).map(|s| s.split('|')).into_iter().flatten().filter(|s| !s.is_empty()) {
+            for f in r
+                .get(2)
+                .map(|s| s.split('|'))
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+            {
                 g.country_by_form.entry(key(f)).or_insert(i);
             }
-            for d in r.get(3).map(|s| s.split('|')).into_iter().flatten().filter(|s| !s.is_empty()) {
+            for d in r
+                .get(3)
+                .map(|s| s.split('|'))
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+            {
                 g.country_by_demonym.entry(key(d)).or_insert(i);
             }
             if let Some(cap) = opt(r.get(4)) {
@@ -94,19 +115,35 @@ impl Gazetteer {
             }
         }
         for r in rows(ORGANIZATIONS) {
-            let Some(name) = r.first().filter(|n| !n.is_empty()) else { continue };
-            let ty = r.get(2).and_then(|t| EntityType::parse(t)).unwrap_or(EntityType::Organization);
+            let Some(name) = r.first().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let ty = r
+                .get(2)
+                .and_then(|t| EntityType::parse(t))
+                .unwrap_or(EntityType::Organization);
             let i = g.organizations.len();
-            g.organizations.push(Organization { name: name.to_string(), wikidata: opt(r.get(1)), entity_type: ty });
+            g.organizations.push(Organization {
+                name: name.to_string(),
+                wikidata: opt(r.get(1)),
+                entity_type: ty,
+            });
             g.org_by_form.entry(key(name)).or_insert(i);
-            for a in r.get(3).map(|s| s.split('|')).into_iter().flatten().filter(|s| !s.is_empty()) {
+            for a in r
+                .get(3)
+                .map(|s| s.split('|'))
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+            {
                 g.org_by_form.entry(key(a)).or_insert(i);
             }
         }
         for r in rows(TITLES) {
             if let Some(t) = r.first().filter(|t| !t.is_empty()) {
                 g.max_title_words = g.max_title_words.max(t.split_whitespace().count());
-                g.titles.insert(key(t), r.get(1).map(|c| c.to_string()).unwrap_or_default());
+                g.titles
+                    .insert(key(t), r.get(1).map(|c| c.to_string()).unwrap_or_default());
             }
         }
         for r in rows(ORG_SUFFIXES) {
@@ -124,12 +161,16 @@ impl Gazetteer {
 
     /// The country named by a name or short form ("U.S.", "Britain").
     pub fn country(&self, surface: &str) -> Option<&Country> {
-        self.country_by_form.get(&key(surface)).map(|&i| &self.countries[i])
+        self.country_by_form
+            .get(&key(surface))
+            .map(|&i| &self.countries[i])
     }
 
     /// The country of a demonym ("French", "Salvadoran").
     pub fn country_by_demonym(&self, word: &str) -> Option<&Country> {
-        self.country_by_demonym.get(&key(word)).map(|&i| &self.countries[i])
+        self.country_by_demonym
+            .get(&key(word))
+            .map(|&i| &self.countries[i])
     }
 
     /// A capital city: (name, Wikidata id).
@@ -139,12 +180,16 @@ impl Gazetteer {
 
     /// The organisation named by a name or alias.
     pub fn organization(&self, surface: &str) -> Option<&Organization> {
-        self.org_by_form.get(&key(surface)).map(|&i| &self.organizations[i])
+        self.org_by_form
+            .get(&key(surface))
+            .map(|&i| &self.organizations[i])
     }
 
     /// The number of leading words of `words` that form the longest known title, if any.
     pub fn title_prefix(&self, words: &[&str]) -> Option<usize> {
-        (1..=self.max_title_words.min(words.len())).rev().find(|&n| self.titles.contains_key(&key(&words[..n].join(" "))))
+        (1..=self.max_title_words.min(words.len()))
+            .rev()
+            .find(|&n| self.titles.contains_key(&key(&words[..n].join(" "))))
     }
 
     /// The category of a title (`head_of_state`, `minister`, ...).
@@ -164,7 +209,10 @@ impl Gazetteer {
 
     /// True for nouns that name a country's government ("government", "administration").
     pub fn is_government_word(&self, lower: &str) -> bool {
-        matches!(lower, "government" | "administration" | "authorities" | "cabinet" | "regime" | "state")
+        matches!(
+            lower,
+            "government" | "administration" | "authorities" | "cabinet" | "regime" | "state"
+        )
     }
 }
 
@@ -176,11 +224,26 @@ mod tests {
     fn shipped_lists_load_and_answer() {
         let g = gazetteer();
         assert!(g.countries.len() >= 190, "{} countries", g.countries.len());
-        assert_eq!(g.country("the U.S.").map(|c| c.name.as_str()), Some("United States"));
-        assert_eq!(g.country("France").and_then(|c| c.wikidata.as_deref()), Some("Q142"));
-        assert_eq!(g.country_by_demonym("French").map(|c| c.name.as_str()), Some("France"));
-        assert_eq!(g.title_prefix(&["Secretary", "of", "State", "Jane", "Doe"]), Some(3));
+        assert_eq!(
+            g.country("the U.S.").map(|c| c.name.as_str()),
+            Some("United States")
+        );
+        assert_eq!(
+            g.country("France").and_then(|c| c.wikidata.as_deref()),
+            Some("Q142")
+        );
+        assert_eq!(
+            g.country_by_demonym("French").map(|c| c.name.as_str()),
+            Some("France")
+        );
+        assert_eq!(
+            g.title_prefix(&["Secretary", "of", "State", "Jane", "Doe"]),
+            Some(3)
+        );
         assert_eq!(g.title_prefix(&["Jane", "Doe"]), None);
-        assert_eq!(g.organization("NATO").map(|o| o.entity_type), Some(EntityType::Organization));
+        assert_eq!(
+            g.organization("NATO").map(|o| o.entity_type),
+            Some(EntityType::Organization)
+        );
     }
 }

@@ -90,8 +90,13 @@ pub fn discover(paths: &[PathBuf], stdin_id: &str) -> (Vec<Source>, Vec<IngestEr
             continue;
         }
         match std::fs::metadata(p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => errors.push(IngestError::NotFound { path: p.clone() }),
-            Err(e) => errors.push(IngestError::Unreadable { path: p.clone(), source: e }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(IngestError::NotFound { path: p.clone() })
+            }
+            Err(e) => errors.push(IngestError::Unreadable {
+                path: p.clone(),
+                source: e,
+            }),
             Ok(m) if m.is_dir() => {
                 let before = sources.len();
                 walk(p, &mut sources, &mut errors);
@@ -112,7 +117,11 @@ pub fn discover(paths: &[PathBuf], stdin_id: &str) -> (Vec<Source>, Vec<IngestEr
             if *first == path {
                 return false;
             }
-            errors.push(IngestError::DuplicateId { id, path, first: first.clone() });
+            errors.push(IngestError::DuplicateId {
+                id,
+                path,
+                first: first.clone(),
+            });
             return false;
         }
         seen.insert(id, path);
@@ -125,19 +134,29 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<IngestError>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(IngestError::Unreadable { path: dir.to_owned(), source: e });
+            errors.push(IngestError::Unreadable {
+                path: dir.to_owned(),
+                source: e,
+            });
             return;
         }
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
             continue;
         }
         if p.is_dir() {
             walk(&p, sources, errors);
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
             sources.push(Source::File(p));
         }
     }
@@ -145,21 +164,29 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<IngestError>) {
 
 /// The document id of a path: its file stem.
 pub fn doc_id(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".to_owned())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".to_owned())
 }
 
 /// Reads one source into a [`Document`].
 pub fn read(source: &Source) -> Result<Document, IngestError> {
     match source {
         Source::File(p) => {
-            let bytes = std::fs::read(p).map_err(|e| IngestError::Unreadable { path: p.clone(), source: e })?;
+            let bytes = std::fs::read(p).map_err(|e| IngestError::Unreadable {
+                path: p.clone(),
+                source: e,
+            })?;
             document_from_bytes(doc_id(p), Some(p.clone()), &bytes)
         }
         Source::Stdin(id) => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
-                .map_err(|e| IngestError::Unreadable { path: PathBuf::from("-"), source: e })?;
+                .map_err(|e| IngestError::Unreadable {
+                    path: PathBuf::from("-"),
+                    source: e,
+                })?;
             document_from_bytes(id.clone(), None, &bytes)
         }
     }
@@ -168,31 +195,68 @@ pub fn read(source: &Source) -> Result<Document, IngestError> {
 /// Checks and decodes raw bytes into a [`Document`]: UTF-8 only, no NUL bytes, not empty.
 /// A leading byte-order mark is kept in the text (offsets stay true to the bytes) and
 /// skipped by the analysis like any other non-word character.
-pub fn document_from_bytes(id: String, path: Option<PathBuf>, bytes: &[u8]) -> Result<Document, IngestError> {
-    let shown = path.clone().unwrap_or_else(|| PathBuf::from(if id == "stdin" { "-".to_owned() } else { id.clone() }));
+pub fn document_from_bytes(
+    id: String,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+) -> Result<Document, IngestError> {
+    let shown = path.clone().unwrap_or_else(|| {
+        PathBuf::from(if id == "stdin" {
+            "-".to_owned()
+        } else {
+            id.clone()
+        })
+    });
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(IngestError::Binary { path: shown, offset });
+        return Err(IngestError::Binary {
+            path: shown,
+            offset,
+        });
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_owned(),
-        Err(e) => return Err(IngestError::InvalidUtf8 { path: shown, offset: e.valid_up_to() }),
+        Err(e) => {
+            return Err(IngestError::InvalidUtf8 {
+                path: shown,
+                offset: e.valid_up_to(),
+            });
+        }
     };
-    if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
+    {
         return Err(IngestError::Empty { path: shown });
     }
     let hash = crate::store::hex(&Sha256::digest(bytes));
-    Ok(Document { id, path, text, hash })
+    Ok(Document {
+        id,
+        path,
+        text,
+        hash,
+    })
 }
 
 /// Reads the headline and the publication date from the article's opening.
 pub fn document_info(text: &str) -> DocumentInfo {
-    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty() || *l == "\u{feff}");
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty() || *l == "\u{feff}");
     let first = lines.next().unwrap_or("");
-    let next_blank = text.trim_start().lines().nth(1).is_some_and(|l| l.trim().is_empty());
+    let next_blank = text
+        .trim_start()
+        .lines()
+        .nth(1)
+        .is_some_and(|l| l.trim().is_empty());
     let ends_sentence = first.ends_with(['.', '"', '”', '!', ')']);
-    let title = (first.chars().count() <= 160 && !first.is_empty() && (next_blank || !ends_sentence))
-        .then(|| first.to_owned());
-    DocumentInfo { title, date: opening_date(text) }
+    let title =
+        (first.chars().count() <= 160 && !first.is_empty() && (next_blank || !ends_sentence))
+            .then(|| first.to_owned());
+    DocumentInfo {
+        title,
+        date: opening_date(text),
+    }
 }
 
 /// A date the article gives for itself: an ISO date at its very start, or a full date after
@@ -201,21 +265,23 @@ fn opening_date(text: &str) -> Option<Date> {
     let head = &text[..floor_char_boundary(text, 400)];
     let lower = head.to_lowercase();
     let trimmed = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if let Some(d) = crate::recognize::parse_date_prefix(trimmed) {
-        if d.day.is_some() {
-            return Some(d);
-        }
+    if let Some(d) = crate::recognize::parse_date_prefix(trimmed)
+        && d.day.is_some()
+    {
+        return Some(d);
     }
     for kw in ["date", "published", "updated", "posted"] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(kw) {
             let at = from + i + kw.len();
-            let rest = head[at..].trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '-' || c == ',');
+            let rest = head[at..].trim_start_matches(|c: char| {
+                c.is_whitespace() || c == ':' || c == '-' || c == ','
+            });
             let rest = rest.strip_prefix("on ").unwrap_or(rest);
-            if let Some(d) = crate::recognize::parse_date_prefix(rest) {
-                if d.day.is_some() {
-                    return Some(d);
-                }
+            if let Some(d) = crate::recognize::parse_date_prefix(rest)
+                && d.day.is_some()
+            {
+                return Some(d);
             }
             from = at;
         }
@@ -242,13 +308,19 @@ mod tests {
     #[test]
     fn bad_bytes_are_named_with_offsets() {
         let e = document_from_bytes("x".into(), Some("a/x.txt".into()), b"ab\0c").unwrap_err();
-        assert_eq!(e.to_string(), "a/x.txt: binary file (NUL byte at offset 2), expected UTF-8 text");
+        assert_eq!(
+            e.to_string(),
+            "a/x.txt: binary file (NUL byte at offset 2), expected UTF-8 text"
+        );
         let e = document_from_bytes("x".into(), Some("a/x.txt".into()), b"abc\xff").unwrap_err();
         assert_eq!(e.to_string(), "a/x.txt: invalid UTF-8 at byte offset 3");
         let e = document_from_bytes("x".into(), Some("a/x.txt".into()), b" \n\t ").unwrap_err();
         assert_eq!(e.to_string(), "a/x.txt: empty document");
         let d = document_from_bytes("x".into(), None, b"Hi.").unwrap();
-        assert_eq!(d.hash, "17f4444f3932f8a1c554c7cdea92208dbecb03b0173a2b6a79cc2310a05c5fad");
+        assert_eq!(
+            d.hash,
+            "17f4444f3932f8a1c554c7cdea92208dbecb03b0173a2b6a79cc2310a05c5fad"
+        );
     }
 
     #[test]
@@ -260,9 +332,21 @@ mod tests {
             ("They met on March 5, 2024 in Paris.", None),
         ];
         for (text, expected) in rows {
-            assert_eq!(document_info(text).date.map(|d| d.to_string()).as_deref(), expected, "{text}");
+            assert_eq!(
+                document_info(text).date.map(|d| d.to_string()).as_deref(),
+                expected,
+                "{text}"
+            );
         }
-        assert_eq!(document_info("Big headline here\n\nBody text.").title.as_deref(), Some("Big headline here"));
-        assert_eq!(document_info("A long first sentence that ends.\nMore.").title, None);
+        assert_eq!(
+            document_info("Big headline here\n\nBody text.")
+                .title
+                .as_deref(),
+            Some("Big headline here")
+        );
+        assert_eq!(
+            document_info("A long first sentence that ends.\nMore.").title,
+            None
+        );
     }
 }

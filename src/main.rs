@@ -25,7 +25,12 @@ use std::time::Instant;
 #[command(name = "newsgraph", version, about, long_about, max_term_width = 100)]
 struct Cli {
     /// Store directory (an embedded Oxigraph database; created by `ingest`).
-    #[arg(long, global = true, env = "NEWSGRAPH_STORE", default_value = "newsgraph-store")]
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSGRAPH_STORE",
+        default_value = "newsgraph-store"
+    )]
     store: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -238,22 +243,32 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest { paths, id, quiet } => cmd_ingest(&cli.store, &paths, &id, quiet),
         Command::Extract { paths, format } => cmd_extract(&paths, format),
-        Command::Query { query, file, format } => {
+        Command::Query {
+            query,
+            file,
+            format,
+        } => {
             let text = match (query, file) {
                 (Some(q), _) => q,
                 (None, Some(f)) if f.as_os_str() == "-" => {
                     let mut s = String::new();
-                    io::stdin().read_to_string(&mut s).context("reading the query from standard input")?;
+                    io::stdin()
+                        .read_to_string(&mut s)
+                        .context("reading the query from standard input")?;
                     s
                 }
-                (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read query file", f.display()))?,
+                (None, Some(f)) => std::fs::read_to_string(&f)
+                    .with_context(|| format!("{}: cannot read query file", f.display()))?,
                 (None, None) => bail!("no query given"),
             };
             let store = GraphStore::open_read_only(&cli.store)?;
@@ -268,21 +283,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut out = io::BufWriter::new(stdout.lock());
             let outcome = query::run(&store, &text, format, &mut out)?;
             out.flush()?;
-            Ok(if outcome.results == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if outcome.results == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Export { format, output, all_graphs, graph } => cmd_export(&cli.store, format, output.as_deref(), all_graphs, &graph),
+        Command::Export {
+            format,
+            output,
+            all_graphs,
+            graph,
+        } => cmd_export(&cli.store, format, output.as_deref(), all_graphs, &graph),
         Command::Stats => cmd_stats(&cli.store),
         Command::Explain { actor, other } => cmd_explain(&cli.store, &actor, other.as_deref()),
-        Command::Parse { input, input_format, format: ParseOutput::Conllu } => cmd_parse(input.as_deref(), input_format),
+        Command::Parse {
+            input,
+            input_format,
+            format: ParseOutput::Conllu,
+        } => cmd_parse(input.as_deref(), input_format),
         Command::EvalParse { gold } => {
-            let text = std::fs::read_to_string(&gold).with_context(|| format!("{}: cannot read", gold.display()))?;
+            let text = std::fs::read_to_string(&gold)
+                .with_context(|| format!("{}: cannot read", gold.display()))?;
             let report = newsgraph_nlp::eval::evaluate(newsgraph_nlp::Analyzer::embedded(), &text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", gold.display()))?;
             print!("{report}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Train { ud_dir, out } => {
-            let report = newsgraph_nlp::train::train_all(&ud_dir, &out).map_err(|e| anyhow::anyhow!("training failed: {e}"))?;
+            let report = newsgraph_nlp::train::train_all(&ud_dir, &out)
+                .map_err(|e| anyhow::anyhow!("training failed: {e}"))?;
             for n in &report.notes {
                 println!("{n}");
             }
@@ -291,13 +321,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { gold, paths, verbose } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from("seeds")] } else { paths };
+        Command::Eval {
+            gold,
+            paths,
+            verbose,
+        } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("seeds")]
+            } else {
+                paths
+            };
             let (sources, errors) = ingest::discover(&paths, "stdin");
             if let Some(e) = errors.into_iter().next() {
                 return Err(e.into());
             }
-            let docs = sources.iter().map(|s| ingest::read(s).map(newsgraph::pipeline::analyze)).collect::<Result<Vec<_>, _>>()?;
+            let docs = sources
+                .iter()
+                .map(|s| ingest::read(s).map(newsgraph::pipeline::analyze))
+                .collect::<Result<Vec<_>, _>>()?;
             let report = newsgraph::evaluate::evaluate(&gold, &docs)?;
             print!("{report}");
             if verbose {
@@ -318,7 +359,8 @@ fn cmd_parse(input: Option<&Path>, format: ParseInput) -> Result<ExitCode> {
     let text = match input {
         None => read_stdin()?,
         Some(p) if p.as_os_str() == "-" => read_stdin()?,
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("{}: cannot read as UTF-8 text", p.display()))?,
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("{}: cannot read as UTF-8 text", p.display()))?,
     };
     let analyzer = newsgraph_nlp::Analyzer::embedded();
     let mut out = String::new();
@@ -329,10 +371,16 @@ fn cmd_parse(input: Option<&Path>, format: ParseInput) -> Result<ExitCode> {
         }
         ParseInput::Conllu => {
             let shown = input.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
-            let parsed = newsgraph_nlp::conllu::parse(&text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+            let parsed =
+                newsgraph_nlp::conllu::parse(&text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
             for (i, mut c) in parsed.into_iter().enumerate() {
                 analyzer.annotate(&mut c.sentence);
-                newsgraph_nlp::conllu::write(&c.text, std::slice::from_ref(&c.sentence), i + 1, &mut out);
+                newsgraph_nlp::conllu::write(
+                    &c.text,
+                    std::slice::from_ref(&c.sentence),
+                    i + 1,
+                    &mut out,
+                );
             }
         }
     }
@@ -343,19 +391,28 @@ fn cmd_parse(input: Option<&Path>, format: ParseInput) -> Result<ExitCode> {
 
 fn read_stdin() -> Result<String> {
     let mut s = String::new();
-    io::stdin().read_to_string(&mut s).context("reading standard input as UTF-8 text")?;
+    io::stdin()
+        .read_to_string(&mut s)
+        .context("reading standard input as UTF-8 text")?;
     Ok(s)
 }
 
-fn cmd_ingest(store_dir: &Path, paths: &[PathBuf], stdin_id: &str, quiet: bool) -> Result<ExitCode> {
+fn cmd_ingest(
+    store_dir: &Path,
+    paths: &[PathBuf],
+    stdin_id: &str,
+    quiet: bool,
+) -> Result<ExitCode> {
     let started = Instant::now();
     let (sources, mut errors) = ingest::discover(paths, stdin_id);
     let store = GraphStore::open(store_dir)?;
     let progress = (!quiet && sources.len() > 1 && io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(sources.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} documents [{bar:30}] {elapsed} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents [{bar:30}] {elapsed} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -407,7 +464,11 @@ fn cmd_ingest(store_dir: &Path, paths: &[PathBuf], stdin_id: &str, quiet: bool) 
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
@@ -438,18 +499,28 @@ fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
     for f in &failures {
         eprintln!("newsgraph: {f}");
     }
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
-fn cmd_export(store_dir: &Path, format: ExportFormat, output: Option<&Path>, all_graphs: bool, g: &GraphArgs) -> Result<ExitCode> {
+fn cmd_export(
+    store_dir: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+    all_graphs: bool,
+    g: &GraphArgs,
+) -> Result<ExitCode> {
     let store = GraphStore::open_read_only(store_dir)?;
     let mut buf: Vec<u8> = Vec::new();
     match format {
         ExportFormat::Csv => {
-            if let Some(d) = &g.doc {
-                if !store.document_ids()?.contains(d) {
-                    bail!("unknown --doc {d:?}: no such document in the store");
-                }
+            if let Some(d) = &g.doc
+                && !store.document_ids()?.contains(d)
+            {
+                bail!("unknown --doc {d:?}: no such document in the store");
             }
             export::write_facts_csv(&store.fact_rows(g.doc.as_deref())?, &mut buf)?;
         }
@@ -464,10 +535,10 @@ fn cmd_export(store_dir: &Path, format: ExportFormat, output: Option<&Path>, all
             newsgraph::store::write_dump(&quads, rdf, &mut buf)?;
         }
         ExportFormat::Dot | ExportFormat::Svg | ExportFormat::Png => {
-            if let Some(d) = &g.doc {
-                if !store.document_ids()?.contains(d) {
-                    bail!("unknown --doc {d:?}: no such document in the store");
-                }
+            if let Some(d) = &g.doc
+                && !store.document_ids()?.contains(d)
+            {
+                bail!("unknown --doc {d:?}: no such document in the store");
             }
             let filter = GraphFilter {
                 actor: g.actor.clone(),
@@ -489,7 +560,9 @@ fn cmd_export(store_dir: &Path, format: ExportFormat, output: Option<&Path>, all
         }
     }
     match output {
-        Some(p) => std::fs::write(p, &buf).with_context(|| format!("{}: cannot write", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, &buf).with_context(|| format!("{}: cannot write", p.display()))?
+        }
         None => {
             let mut out = io::stdout().lock();
             out.write_all(&buf)?;
@@ -514,11 +587,18 @@ fn render_dot(dot: &str, format: &str) -> Result<Vec<u8>> {
             }
         })?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(dot.as_bytes()).context("writing to GraphViz `dot`")?;
+        stdin
+            .write_all(dot.as_bytes())
+            .context("writing to GraphViz `dot`")?;
     }
-    let out = child.wait_with_output().context("waiting for GraphViz `dot`")?;
+    let out = child
+        .wait_with_output()
+        .context("waiting for GraphViz `dot`")?;
     if !out.status.success() {
-        bail!("GraphViz `dot` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "GraphViz `dot` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(out.stdout)
 }
@@ -530,10 +610,19 @@ fn cmd_stats(store_dir: &Path) -> Result<ExitCode> {
     let entities = store.entity_rows()?;
     let mut out = io::stdout().lock();
     writeln!(out, "documents  {}", docs.len())?;
-    writeln!(out, "sentences  {}", docs.iter().map(|d| d.sentences).sum::<usize>())?;
+    writeln!(
+        out,
+        "sentences  {}",
+        docs.iter().map(|d| d.sentences).sum::<usize>()
+    )?;
     writeln!(out, "facts      {}", rows.len())?;
     for p in newsgraph::model::Polarity::ALL {
-        writeln!(out, "  {:<9}{}", p.as_str(), rows.iter().filter(|r| r.polarity == p.as_str()).count())?;
+        writeln!(
+            out,
+            "  {:<9}{}",
+            p.as_str(),
+            rows.iter().filter(|r| r.polarity == p.as_str()).count()
+        )?;
     }
     writeln!(out, "entities   {}", entities.len())?;
     let mut by_type: std::collections::BTreeMap<&str, usize> = Default::default();
@@ -567,7 +656,9 @@ fn cmd_explain(store_dir: &Path, actor: &str, other: Option<&str>) -> Result<Exi
     let store = GraphStore::open_read_only(store_dir)?;
     let entities = store.entity_rows()?;
     let a = newsgraph::explain::find_actor(&entities, actor)?;
-    let b = other.map(|o| newsgraph::explain::find_actor(&entities, o)).transpose()?;
+    let b = other
+        .map(|o| newsgraph::explain::find_actor(&entities, o))
+        .transpose()?;
     let rows = store.fact_rows(None)?;
     let text = newsgraph::explain::explain(&rows, a, b);
     if text.is_empty() {
@@ -600,5 +691,10 @@ fn now_rfc3339() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

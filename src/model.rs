@@ -216,8 +216,12 @@ pub enum Polarity {
 
 impl Polarity {
     /// Every polarity.
-    pub const ALL: [Polarity; 4] =
-        [Polarity::Asserted, Polarity::Negated, Polarity::Hedged, Polarity::Reported];
+    pub const ALL: [Polarity; 4] = [
+        Polarity::Asserted,
+        Polarity::Negated,
+        Polarity::Hedged,
+        Polarity::Reported,
+    ];
 
     /// Lower-case name, as in the CSV export and the ontology individual.
     pub const fn as_str(self) -> &'static str {
@@ -300,7 +304,14 @@ pub struct Literal {
 impl Literal {
     /// A plain text literal.
     pub fn text(text: impl Into<String>, kind: LiteralKind) -> Self {
-        Self { text: text.into(), kind, amount: None, unit: None, qualifier: None, date: None }
+        Self {
+            text: text.into(),
+            kind,
+            amount: None,
+            unit: None,
+            qualifier: None,
+            date: None,
+        }
     }
 }
 
@@ -421,8 +432,26 @@ pub struct FactRow {
 impl FactRow {
     /// The export order: document, sentence, span, then the triple.
     pub fn order(a: &FactRow, b: &FactRow) -> std::cmp::Ordering {
-        (&a.doc, a.sentence_index, a.start, a.end, &a.subject, &a.relation, &a.object, &a.polarity)
-            .cmp(&(&b.doc, b.sentence_index, b.start, b.end, &b.subject, &b.relation, &b.object, &b.polarity))
+        (
+            &a.doc,
+            a.sentence_index,
+            a.start,
+            a.end,
+            &a.subject,
+            &a.relation,
+            &a.object,
+            &a.polarity,
+        )
+            .cmp(&(
+                &b.doc,
+                b.sentence_index,
+                b.start,
+                b.end,
+                &b.subject,
+                &b.relation,
+                &b.object,
+                &b.polarity,
+            ))
     }
 }
 

@@ -47,7 +47,10 @@ pub const PREFIXES: [(&str, &str); 11] = [
 
 /// The SPARQL `PREFIX` lines for [`PREFIXES`].
 pub fn sparql_prefixes() -> String {
-    PREFIXES.iter().map(|(p, iri)| format!("PREFIX {p}: <{iri}>\n")).collect()
+    PREFIXES
+        .iter()
+        .map(|(p, iri)| format!("PREFIX {p}: <{iri}>\n"))
+        .collect()
 }
 
 /// `ng:` + local name.
@@ -72,7 +75,11 @@ pub fn class_iri(t: EntityType) -> String {
 
 /// IRI of a relation: `ng:` for core relations, `ngr:` for open ones.
 pub fn relation_iri(r: &Relation) -> String {
-    if r.core { ng(&r.local) } else { format!("{REL_NS}{}", r.local) }
+    if r.core {
+        ng(&r.local)
+    } else {
+        format!("{REL_NS}{}", r.local)
+    }
 }
 
 /// Percent-encodes what may not appear in an IRI path segment.
@@ -114,7 +121,11 @@ pub fn slug(label: &str) -> String {
             }
         }
     }
-    if out.is_empty() { "unnamed".to_owned() } else { out }
+    if out.is_empty() {
+        "unnamed".to_owned()
+    } else {
+        out
+    }
 }
 
 fn fold_char(c: char) -> String {
@@ -165,7 +176,8 @@ pub struct Vocabulary {
     declared: BTreeSet<String>,
 }
 
-static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary::from_turtle(&[CORE_TTL, RELATIONS_TTL]));
+static VOCABULARY: LazyLock<Vocabulary> =
+    LazyLock::new(|| Vocabulary::from_turtle(&[CORE_TTL, RELATIONS_TTL]));
 
 /// The shipped vocabulary, parsed once.
 pub fn vocabulary() -> &'static Vocabulary {
@@ -201,23 +213,27 @@ impl Vocabulary {
                     Term::NamedNode(n) => Some(n.as_str().to_owned()),
                     _ => None,
                 };
-                let Some(local) = s.strip_prefix(NS) else { continue };
+                let Some(local) = s.strip_prefix(NS) else {
+                    continue;
+                };
                 if p == rdf::TYPE.as_str() && obj_iri.as_deref() == Some(is_relation.as_str()) {
                     relation_subjects.insert(local.to_owned());
                 }
-                let entry = props.entry(local.to_owned()).or_insert_with(|| CoreRelation {
-                    local: local.to_owned(),
-                    ..CoreRelation::default()
-                });
+                let entry = props
+                    .entry(local.to_owned())
+                    .or_insert_with(|| CoreRelation {
+                        local: local.to_owned(),
+                        ..CoreRelation::default()
+                    });
                 match (p.strip_prefix(NS), text) {
                     (Some("lemmaTrigger"), Some(t)) => entry.lemmas.push(t.to_lowercase()),
                     (Some("phraseTrigger"), Some(t)) => entry.phrases.push(normalize_phrase(&t)),
                     (Some("cameoCode"), Some(t)) => entry.cameo = Some(t),
                     _ if p == "http://www.w3.org/2000/01/rdf-schema#label" => {
-                        if let Term::Literal(l) = &q.object {
-                            if l.language().is_none_or(|t| t == "en") {
-                                entry.label = l.value().to_owned();
-                            }
+                        if let Term::Literal(l) = &q.object
+                            && l.language().is_none_or(|t| t == "en")
+                        {
+                            entry.label = l.value().to_owned();
                         }
                     }
                     _ if p == rdf::TYPE.as_str()
@@ -275,13 +291,21 @@ impl Vocabulary {
         if let Some(r) = self.lookup(&phrase) {
             return r;
         }
-        Relation { local: camel(&phrase), label: phrase, core: false }
+        Relation {
+            local: camel(&phrase),
+            label: phrase,
+            core: false,
+        }
     }
 
     fn lookup(&self, phrase: &str) -> Option<Relation> {
         let core = |i: usize| {
             let r = &self.relations[i];
-            Relation { label: r.label.clone(), local: r.local.clone(), core: true }
+            Relation {
+                label: r.label.clone(),
+                local: r.local.clone(),
+                core: true,
+            }
         };
         if let Some(&i) = self.by_phrase.get(phrase) {
             return Some(core(i));
@@ -296,34 +320,43 @@ impl Vocabulary {
         if let Some(&i) = self.by_phrase.get(&joined) {
             return Some(core(i));
         }
-        if content.len() == 1 {
-            if let Some(&i) = self.by_lemma.get(content[0]) {
-                return Some(core(i));
-            }
+        if content.len() == 1
+            && let Some(&i) = self.by_lemma.get(content[0])
+        {
+            return Some(core(i));
         }
         // A light verb with its nominal ("hold talk", "give support"): the noun decides.
-        if content.len() == 2 && LIGHT_VERBS.contains(&content[0]) {
-            if let Some(&i) = self.by_lemma.get(content[1]) {
-                return Some(core(i));
-            }
+        if content.len() == 2
+            && LIGHT_VERBS.contains(&content[0])
+            && let Some(&i) = self.by_lemma.get(content[1])
+        {
+            return Some(core(i));
         }
         None
     }
 }
 
 /// Verbs that carry little meaning of their own before a nominalisation.
-pub const LIGHT_VERBS: [&str; 10] =
-    ["make", "give", "hold", "have", "take", "extend", "issue", "offer", "launch", "express"];
+pub const LIGHT_VERBS: [&str; 10] = [
+    "make", "give", "hold", "have", "take", "extend", "issue", "offer", "launch", "express",
+];
 
 /// Lower-cases and collapses spaces.
 pub fn normalize_phrase(s: &str) -> String {
-    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    s.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `take in` → `takeIn`; characters that cannot appear in a local name are dropped.
 pub fn camel(phrase: &str) -> String {
     let mut out = String::new();
-    for (i, w) in phrase.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).enumerate() {
+    for (i, w) in phrase
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
         let w = slug(w).replace('-', "");
         if i == 0 {
             out.push_str(&w);
@@ -366,7 +399,10 @@ mod tests {
     fn slugs_and_camel_case() {
         let rows = [
             ("Donald J. Trump", "donald-j-trump"),
-            ("U.S. Immigration and Customs Enforcement", "us-immigration-and-customs-enforcement"),
+            (
+                "U.S. Immigration and Customs Enforcement",
+                "us-immigration-and-customs-enforcement",
+            ),
             ("Nuñez Álvarez", "nunez-alvarez"),
             ("MS-13", "ms-13"),
             ("O’Brien", "obrien"),
@@ -386,7 +422,17 @@ mod tests {
     fn open_relations_are_minted_from_the_phrase() {
         let v = vocabulary();
         let r = v.map("Zorble  Across");
-        assert_eq!(r, Relation { label: "zorble across".into(), local: "zorbleAcross".into(), core: false });
-        assert_eq!(relation_iri(&r), "https://w3id.org/newsgraph/rel/zorbleAcross");
+        assert_eq!(
+            r,
+            Relation {
+                label: "zorble across".into(),
+                local: "zorbleAcross".into(),
+                core: false
+            }
+        );
+        assert_eq!(
+            relation_iri(&r),
+            "https://w3id.org/newsgraph/rel/zorbleAcross"
+        );
     }
 }

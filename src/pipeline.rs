@@ -19,7 +19,10 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
         if s.parse.tokens.len() > MAX_SENTENCE_TOKENS {
             diagnostics.push(Diagnostic {
                 sentence: Some(s.index),
-                message: format!("sentence of {} tokens skipped (limit {MAX_SENTENCE_TOKENS})", s.parse.tokens.len()),
+                message: format!(
+                    "sentence of {} tokens skipped (limit {MAX_SENTENCE_TOKENS})",
+                    s.parse.tokens.len()
+                ),
             });
             continue;
         }
@@ -27,20 +30,45 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
     }
     let titles: Vec<Option<String>> = recognized.iter().map(|r| r.title.clone()).collect();
     let (mentions, entities) = resolve::resolve(recognized, &sentences);
-    let cx = extract::Context { text: &doc.text, sentences: &sentences, mentions: &mentions, doc_date: info.date, titles: &titles };
+    let cx = extract::Context {
+        text: &doc.text,
+        sentences: &sentences,
+        mentions: &mentions,
+        doc_date: info.date,
+        titles: &titles,
+    };
     let mut claims = Vec::new();
     for s in &sentences {
         if s.parse.tokens.len() <= MAX_SENTENCE_TOKENS {
             claims.extend(extract::extract(&cx, s));
         }
     }
-    claims.sort_by(|a, b| (a.sentence, a.span.start, a.span.end).cmp(&(b.sentence, b.span.start, b.span.end)));
-    claims.dedup_by(|a, b| a.subject == b.subject && a.relation == b.relation && a.object == b.object && a.sentence == b.sentence && a.polarity == b.polarity);
-    AnalyzedDocument { doc, info, sentences, mentions, entities, claims, diagnostics }
+    claims.sort_by_key(|c| (c.sentence, c.span.start, c.span.end));
+    claims.dedup_by(|a, b| {
+        a.subject == b.subject
+            && a.relation == b.relation
+            && a.object == b.object
+            && a.sentence == b.sentence
+            && a.polarity == b.polarity
+    });
+    AnalyzedDocument {
+        doc,
+        info,
+        sentences,
+        mentions,
+        entities,
+        claims,
+        diagnostics,
+    }
 }
 
 /// Analyses a string as a document with the given id (for the library API and tests).
 pub fn analyze_text(id: &str, text: &str) -> AnalyzedDocument {
     let hash = crate::store::hex(&<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
-    analyze(Document { id: id.to_owned(), path: None, text: text.to_owned(), hash })
+    analyze(Document {
+        id: id.to_owned(),
+        path: None,
+        text: text.to_owned(),
+        hash,
+    })
 }

@@ -59,8 +59,15 @@ fn evaluator() -> SparqlEvaluator {
 /// Runs a SPARQL query on the union of all graphs and writes the results. The `ng:`, `nge:`,
 /// `ngr:`, `ngd:`, `rdf:`, `rdfs:`, `owl:`, `xsd:`, `prov:`, `dcterms:` and `wd:` prefixes
 /// are predeclared.
-pub fn run(store: &GraphStore, query: &str, format: ResultFormat, out: &mut dyn Write) -> Result<QueryOutcome, QueryError> {
-    let mut prepared = evaluator().parse_query(query).map_err(|e| QueryError::Syntax(e.to_string()))?;
+pub fn run(
+    store: &GraphStore,
+    query: &str,
+    format: ResultFormat,
+    out: &mut dyn Write,
+) -> Result<QueryOutcome, QueryError> {
+    let mut prepared = evaluator()
+        .parse_query(query)
+        .map_err(|e| QueryError::Syntax(e.to_string()))?;
     prepared.dataset_mut().set_default_graph_as_union();
     let results = prepared
         .on_store(store.oxigraph())
@@ -71,29 +78,50 @@ pub fn run(store: &GraphStore, query: &str, format: ResultFormat, out: &mut dyn 
             match results_format(format) {
                 None => writeln!(out, "{b}")?,
                 Some(f) => {
-                    QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(&mut *out, b)?;
+                    QueryResultsSerializer::from_format(f)
+                        .serialize_boolean_to_writer(&mut *out, b)?;
                 }
             }
-            Ok(QueryOutcome { results: usize::from(b) })
+            Ok(QueryOutcome {
+                results: usize::from(b),
+            })
         }
         QueryResults::Solutions(solutions) => {
             let vars = solutions.variables().to_vec();
             let mut rows = Vec::new();
             for s in solutions {
                 let s = s.map_err(|e| QueryError::Evaluation(e.to_string()))?;
-                rows.push(vars.iter().map(|v| s.get(v).cloned()).collect::<Vec<Option<Term>>>());
+                rows.push(
+                    vars.iter()
+                        .map(|v| s.get(v).cloned())
+                        .collect::<Vec<Option<Term>>>(),
+                );
             }
             match results_format(format) {
-                None => write_table(&vars.iter().map(|v| v.as_str().to_owned()).collect::<Vec<_>>(), &rows, out)?,
+                None => write_table(
+                    &vars
+                        .iter()
+                        .map(|v| v.as_str().to_owned())
+                        .collect::<Vec<_>>(),
+                    &rows,
+                    out,
+                )?,
                 Some(f) => {
-                    let mut ser = QueryResultsSerializer::from_format(f).serialize_solutions_to_writer(&mut *out, vars.clone())?;
+                    let mut ser = QueryResultsSerializer::from_format(f)
+                        .serialize_solutions_to_writer(&mut *out, vars.clone())?;
                     for row in &rows {
-                        ser.serialize(vars.iter().zip(row).filter_map(|(v, t)| t.as_ref().map(|t| (v, t))))?;
+                        ser.serialize(
+                            vars.iter()
+                                .zip(row)
+                                .filter_map(|(v, t)| t.as_ref().map(|t| (v, t))),
+                        )?;
                     }
                     ser.finish()?;
                 }
             }
-            Ok(QueryOutcome { results: rows.len() })
+            Ok(QueryOutcome {
+                results: rows.len(),
+            })
         }
         QueryResults::Graph(triples) => {
             let triples: Vec<Triple> = triples
@@ -105,7 +133,9 @@ pub fn run(store: &GraphStore, query: &str, format: ResultFormat, out: &mut dyn 
                 _ => RdfFormat::NTriples,
             };
             write_triples(&triples, rdf, out)?;
-            Ok(QueryOutcome { results: triples.len() })
+            Ok(QueryOutcome {
+                results: triples.len(),
+            })
         }
     }
 }
@@ -146,10 +176,13 @@ pub fn display_term(t: &Term) -> String {
 /// `https://w3id.org/newsgraph/ns#invite` → `ng:invite`.
 pub fn compact_iri(iri: &str) -> String {
     for (p, ns) in PREFIXES {
-        if let Some(local) = iri.strip_prefix(ns) {
-            if !local.is_empty() && local.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-                return format!("{p}:{local}");
-            }
+        if let Some(local) = iri.strip_prefix(ns)
+            && !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return format!("{p}:{local}");
         }
     }
     format!("<{iri}>")
@@ -158,7 +191,12 @@ pub fn compact_iri(iri: &str) -> String {
 fn write_table(vars: &[String], rows: &[Vec<Option<Term>>], out: &mut dyn Write) -> io::Result<()> {
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|t| t.as_ref().map(display_term).unwrap_or_default()).map(|s| crate::store::one_line(&s)).collect())
+        .map(|r| {
+            r.iter()
+                .map(|t| t.as_ref().map(display_term).unwrap_or_default())
+                .map(|s| crate::store::one_line(&s))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = vars.iter().map(|v| v.chars().count() + 1).collect();
     for r in &cells {
@@ -188,5 +226,10 @@ fn write_table(vars: &[String], rows: &[Vec<Option<Term>>], out: &mut dyn Write)
     for r in &cells {
         line(r, out)?;
     }
-    writeln!(out, "({} row{})", cells.len(), if cells.len() == 1 { "" } else { "s" })
+    writeln!(
+        out,
+        "({} row{})",
+        cells.len(),
+        if cells.len() == 1 { "" } else { "s" }
+    )
 }

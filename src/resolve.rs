@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Groups mentions into entities. Returns the mentions (in text order, with `entity` set
 /// where resolved) and the entities (in order of first mention).
-pub fn resolve(recognized: Vec<Recognized>, sentences: &[SentenceInfo]) -> (Vec<Mention>, Vec<Entity>) {
+pub fn resolve(
+    recognized: Vec<Recognized>,
+    sentences: &[SentenceInfo],
+) -> (Vec<Mention>, Vec<Entity>) {
     let mut mentions: Vec<Mention> = Vec::with_capacity(recognized.len());
     let mut entities: Vec<Entity> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -25,11 +28,19 @@ pub fn resolve(recognized: Vec<Recognized>, sentences: &[SentenceInfo]) -> (Vec<
             continue;
         }
         let words = r.mention.text.split_whitespace().count();
-        let k = r.canonical.as_deref().map(key).unwrap_or_else(|| key(&r.mention.text));
+        let k = r
+            .canonical
+            .as_deref()
+            .map(key)
+            .unwrap_or_else(|| key(&r.mention.text));
         if let Some(&e) = by_key.get(&k) {
             mentions[i].entity = Some(e);
-        } else if r.canonical.is_some() || words >= 2 || r.mention.entity_type != EntityType::Other {
-            let label = r.canonical.clone().unwrap_or_else(|| strip_article(&r.mention.text));
+        } else if r.canonical.is_some() || words >= 2 || r.mention.entity_type != EntityType::Other
+        {
+            let label = r
+                .canonical
+                .clone()
+                .unwrap_or_else(|| strip_article(&r.mention.text));
             let e = entities.len();
             entities.push(Entity {
                 key: slug(&label),
@@ -54,8 +65,11 @@ pub fn resolve(recognized: Vec<Recognized>, sentences: &[SentenceInfo]) -> (Vec<
         let candidates: Vec<usize> = (0..entities.len())
             .filter(|&e| {
                 let label = key(&entities[e].label);
-                (entities[e].entity_type == EntityType::Person && label.rsplit(' ').next() == Some(word.as_str()) && label.contains(' '))
-                    || (is_acronym(&mentions[i].text) && acronym(&entities[e].label) == mentions[i].text.replace('.', ""))
+                (entities[e].entity_type == EntityType::Person
+                    && label.rsplit(' ').next() == Some(word.as_str())
+                    && label.contains(' '))
+                    || (is_acronym(&mentions[i].text)
+                        && acronym(&entities[e].label) == mentions[i].text.replace('.', ""))
             })
             .collect();
         let chosen = match candidates.as_slice() {
@@ -65,15 +79,24 @@ pub fn resolve(recognized: Vec<Recognized>, sentences: &[SentenceInfo]) -> (Vec<
                 // Several share the surname: take the one mentioned last before this mention.
                 mentions
                     .iter()
-                    .filter(|m| m.entity.is_some_and(|e| many.contains(&e)) && (m.sentence, m.span.start) < pos)
-                    .last()
+                    .rev()
+                    .find(|m| {
+                        m.entity.is_some_and(|e| many.contains(&e))
+                            && (m.sentence, m.span.start) < pos
+                    })
                     .and_then(|m| m.entity)
             }
         };
         let e = chosen.unwrap_or_else(|| {
             let label = strip_article(&mentions[i].text);
             let e = entities.len();
-            entities.push(Entity { key: slug(&label), label, entity_type: mentions[i].entity_type, aliases: BTreeMap::new(), same_as: None });
+            entities.push(Entity {
+                key: slug(&label),
+                label,
+                entity_type: mentions[i].entity_type,
+                aliases: BTreeMap::new(),
+                same_as: None,
+            });
             same_as.push(None);
             types.push(BTreeMap::new());
             by_key.insert(word.clone(), e);
@@ -89,16 +112,20 @@ pub fn resolve(recognized: Vec<Recognized>, sentences: &[SentenceInfo]) -> (Vec<
         mentions[i].entity = antecedent(&mentions, i, &entities, sentences);
     }
     for m in &mentions {
-        if let Some(e) = m.entity {
-            if m.kind != MentionKind::Pronoun {
-                *entities[e].aliases.entry(m.text.clone()).or_default() += 1;
-                *types[e].entry(m.entity_type).or_default() += 1;
-            }
+        if let Some(e) = m.entity
+            && m.kind != MentionKind::Pronoun
+        {
+            *entities[e].aliases.entry(m.text.clone()).or_default() += 1;
+            *types[e].entry(m.entity_type).or_default() += 1;
         }
     }
     for (e, ent) in entities.iter_mut().enumerate() {
         // The most frequent specific type wins; "other" only when nothing else was seen.
-        if let Some((t, _)) = types[e].iter().filter(|(t, _)| **t != EntityType::Other).max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t))) {
+        if let Some((t, _)) = types[e]
+            .iter()
+            .filter(|(t, _)| **t != EntityType::Other)
+            .max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t)))
+        {
             ent.entity_type = *t;
         }
         ent.same_as = same_as[e].clone();
@@ -134,7 +161,12 @@ fn acronym(label: &str) -> String {
 /// same or the two previous sentences, preferring a subject in the nearest sentence that has
 /// one. `it`/`its` only refer to organisations, countries and other non-persons; `they`
 /// is left alone (groups of people rarely have a single node).
-fn antecedent(mentions: &[Mention], i: usize, entities: &[Entity], sentences: &[SentenceInfo]) -> Option<usize> {
+fn antecedent(
+    mentions: &[Mention],
+    i: usize,
+    entities: &[Entity],
+    sentences: &[SentenceInfo],
+) -> Option<usize> {
     let p = &mentions[i];
     let word = p.text.to_lowercase();
     let wants_person = matches!(word.as_str(), "he" | "him" | "his" | "she" | "her" | "hers");
@@ -146,7 +178,13 @@ fn antecedent(mentions: &[Mention], i: usize, entities: &[Entity], sentences: &[
         // Expletive "it" ("it is likely that"): not a reference.
         let s = sentences.get(p.sentence)?;
         let t = s.parse.tokens.get(p.head)?;
-        if word == "it" && (t.deprel == "expl" || s.parse.tokens.get(t.head.checked_sub(1)?).is_some_and(|h| h.lemma == "be" || h.upos == newsgraph_nlp::Upos::Adj)) {
+        if word == "it"
+            && (t.deprel == "expl"
+                || s.parse
+                    .tokens
+                    .get(t.head.checked_sub(1)?)
+                    .is_some_and(|h| h.lemma == "be" || h.upos == newsgraph_nlp::Upos::Adj))
+        {
             return None;
         }
     }
@@ -173,7 +211,15 @@ fn antecedent(mentions: &[Mention], i: usize, entities: &[Entity], sentences: &[
             .is_some_and(|t| t.deprel.starts_with("nsubj"));
         match best {
             None => best = Some((e, is_subject)),
-            Some((_, false)) if is_subject && m.sentence == mentions[..i].iter().rev().find(|x| x.entity == best.map(|b| b.0)).map_or(m.sentence, |x| x.sentence) => {
+            Some((_, false))
+                if is_subject
+                    && m.sentence
+                        == mentions[..i]
+                            .iter()
+                            .rev()
+                            .find(|x| x.entity == best.map(|b| b.0))
+                            .map_or(m.sentence, |x| x.sentence) =>
+            {
                 best = Some((e, true));
             }
             _ => {}

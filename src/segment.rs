@@ -10,6 +10,10 @@ pub fn segment(text: &str) -> Vec<SentenceInfo> {
         .analyze(text)
         .into_iter()
         .enumerate()
-        .map(|(index, parse)| SentenceInfo { index, span: parse.span, parse })
+        .map(|(index, parse)| SentenceInfo {
+            index,
+            span: parse.span,
+            parse,
+        })
         .collect()
 }

@@ -10,9 +10,7 @@ use crate::model::{
 use crate::ontology::{self, DOC_NS, INGEST_GRAPH, NS, ONTOLOGY_GRAPH, WIKIDATA_NS};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term,
-};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -101,7 +99,9 @@ impl GraphStore {
     /// is an error rather than a new empty store.
     pub fn open_read_only(dir: &Path) -> Result<Self, StoreError> {
         if !dir.join("CURRENT").is_file() {
-            return Err(StoreError::Missing { path: dir.to_owned() });
+            return Err(StoreError::Missing {
+                path: dir.to_owned(),
+            });
         }
         let inner = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
         Ok(Self { inner })
@@ -109,7 +109,9 @@ impl GraphStore {
 
     /// A store in memory (for `extract`, tests and the library API).
     pub fn memory() -> Result<Self, StoreError> {
-        let s = Self { inner: Store::new()? };
+        let s = Self {
+            inner: Store::new()?,
+        };
         s.ensure_ontology()?;
         Ok(s)
     }
@@ -204,7 +206,11 @@ impl GraphStore {
             log,
         ));
         t.commit()?;
-        Ok(if old.is_some() { PutOutcome::Replaced } else { PutOutcome::Added })
+        Ok(if old.is_some() {
+            PutOutcome::Replaced
+        } else {
+            PutOutcome::Added
+        })
     }
 
     /// Flushes pending writes to disk.
@@ -218,9 +224,10 @@ impl GraphStore {
             .inner
             .named_graphs()
             .filter_map(|g| match g {
-                Ok(NamedOrBlankNode::NamedNode(n)) => {
-                    n.as_str().strip_prefix(DOC_NS).map(|s| Ok(percent_decode(s)))
-                }
+                Ok(NamedOrBlankNode::NamedNode(n)) => n
+                    .as_str()
+                    .strip_prefix(DOC_NS)
+                    .map(|s| Ok(percent_decode(s))),
                 Ok(_) => None,
                 Err(e) => Some(Err(e)),
             })
@@ -248,13 +255,19 @@ impl GraphStore {
     fn graph_index(&self, doc_id: &str) -> Result<GraphIndex, StoreError> {
         let g = named(&ontology::doc_iri(doc_id));
         let mut by_subject: HashMap<String, Vec<(String, Term)>> = HashMap::new();
-        for q in self.inner.quads_for_pattern(None, None, None, Some((&g).into())) {
+        for q in self
+            .inner
+            .quads_for_pattern(None, None, None, Some((&g).into()))
+        {
             let q = q?;
             let s = match &q.subject {
                 NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
                 NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
             };
-            by_subject.entry(s).or_default().push((q.predicate.as_str().to_owned(), q.object));
+            by_subject
+                .entry(s)
+                .or_default()
+                .push((q.predicate.as_str().to_owned(), q.object));
         }
         Ok(GraphIndex { by_subject })
     }
@@ -268,11 +281,18 @@ impl GraphStore {
             let sentences = idx
                 .by_subject
                 .values()
-                .filter(|props| props.iter().any(|(p, o)| p == rdf::TYPE.as_str() && iri_of(o) == Some(format!("{NS}Sentence").as_str())))
+                .filter(|props| {
+                    props.iter().any(|(p, o)| {
+                        p == rdf::TYPE.as_str()
+                            && iri_of(o) == Some(format!("{NS}Sentence").as_str())
+                    })
+                })
                 .count();
             out.push(DocumentSummary {
                 path: idx.text(&d, &format!("{NS}sourcePath")),
-                hash: idx.text(&d, &format!("{NS}contentHash")).unwrap_or_default(),
+                hash: idx
+                    .text(&d, &format!("{NS}contentHash"))
+                    .unwrap_or_default(),
                 date: idx.text(&d, &format!("{DCTERMS}date")),
                 title: idx.text(&d, &format!("{DCTERMS}title")),
                 sentences,
@@ -294,12 +314,17 @@ impl GraphStore {
             let idx = self.graph_index(&id)?;
             let claim_class = format!("{NS}Claim");
             for (c, props) in &idx.by_subject {
-                if !props.iter().any(|(p, o)| p == rdf::TYPE.as_str() && iri_of(o) == Some(claim_class.as_str())) {
+                if !props.iter().any(|(p, o)| {
+                    p == rdf::TYPE.as_str() && iri_of(o) == Some(claim_class.as_str())
+                }) {
                     continue;
                 }
                 let get = |p: &str| props.iter().find(|(pp, _)| pp == p).map(|(_, o)| o);
                 let get_text = |p: &str| get(p).map(term_text).unwrap_or_default();
-                let sentence = get(&format!("{NS}sentence")).and_then(iri_of).unwrap_or_default().to_owned();
+                let sentence = get(&format!("{NS}sentence"))
+                    .and_then(iri_of)
+                    .unwrap_or_default()
+                    .to_owned();
                 let subject = get(rdf::SUBJECT.as_str());
                 let object = get(rdf::OBJECT.as_str());
                 let (subject, subject_id, subject_type) = idx.describe(subject);
@@ -317,18 +342,29 @@ impl GraphStore {
                     .to_owned();
                 rows.push(FactRow {
                     doc: id.clone(),
-                    sentence_index: idx.text(&sentence, &format!("{NS}index")).and_then(|s| s.parse().ok()).unwrap_or(0),
-                    sentence: idx.text(&sentence, &format!("{NS}text")).unwrap_or_default(),
+                    sentence_index: idx
+                        .text(&sentence, &format!("{NS}index"))
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0),
+                    sentence: idx
+                        .text(&sentence, &format!("{NS}text"))
+                        .unwrap_or_default(),
                     subject,
                     subject_id,
                     subject_type,
                     relation: get_text(&format!("{NS}relationLabel")),
-                    predicate: get(rdf::PREDICATE.as_str()).and_then(iri_of).unwrap_or_default().to_owned(),
+                    predicate: get(rdf::PREDICATE.as_str())
+                        .and_then(iri_of)
+                        .unwrap_or_default()
+                        .to_owned(),
                     object,
                     object_id,
                     object_type,
                     polarity,
-                    confidence: get_text(&format!("{NS}confidence")),
+                    confidence: get_text(&format!("{NS}confidence"))
+                        .parse::<f32>()
+                        .map(|c| format!("{c:.2}"))
+                        .unwrap_or_default(),
                     attribution,
                     start: get_text(&format!("{NS}startByte")).parse().unwrap_or(0),
                     end: get_text(&format!("{NS}endByte")).parse().unwrap_or(0),
@@ -365,19 +401,27 @@ impl GraphStore {
                             if let Some(t) = iri_of(o).and_then(|t| t.strip_prefix(NS)) {
                                 *a.types.entry(t.to_owned()).or_default() += 1;
                             }
-                        } else if p == OWL_SAME_AS {
-                            if let Some(q) = iri_of(o).and_then(|t| t.strip_prefix(WIKIDATA_NS)) {
-                                a.same_as = Some(q.to_owned());
-                            }
+                        } else if p == OWL_SAME_AS
+                            && let Some(q) = iri_of(o).and_then(|t| t.strip_prefix(WIKIDATA_NS))
+                        {
+                            a.same_as = Some(q.to_owned());
                         }
                     }
                 } else if let Some((_, target)) = props.iter().find(|(p, _)| *p == denotes) {
-                    let Some(key) = iri_of(target).and_then(|t| t.strip_prefix(ontology::ENTITY_NS)) else { continue };
+                    let Some(key) =
+                        iri_of(target).and_then(|t| t.strip_prefix(ontology::ENTITY_NS))
+                    else {
+                        continue;
+                    };
                     let kind = idx.text(s, &format!("{NS}mentionKind")).unwrap_or_default();
                     let a = acc.entry(key.to_owned()).or_default();
                     a.mentions += 1;
-                    if kind == MentionKind::Name.as_str() || kind == MentionKind::Description.as_str() {
-                        *a.aliases.entry(idx.text(s, &format!("{NS}text")).unwrap_or_default()).or_default() += 1;
+                    if kind == MentionKind::Name.as_str()
+                        || kind == MentionKind::Description.as_str()
+                    {
+                        *a.aliases
+                            .entry(idx.text(s, &format!("{NS}text")).unwrap_or_default())
+                            .or_default() += 1;
                     }
                 }
             }
@@ -399,7 +443,10 @@ impl GraphStore {
                     entity_type,
                     aliases: aliases.into_iter().map(|(s, _)| s).collect(),
                     mentions: a.mentions,
-                    same_as: a.same_as.map(|q| format!("{WIKIDATA_NS}{q}")).unwrap_or_default(),
+                    same_as: a
+                        .same_as
+                        .map(|q| format!("{WIKIDATA_NS}{q}"))
+                        .unwrap_or_default(),
                 }
             })
             .collect())
@@ -420,7 +467,11 @@ impl GraphStore {
 fn most_frequent(m: &BTreeMap<String, usize>) -> String {
     // Highest count; ties go to the longer, then the alphabetically first, string.
     m.iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(a.0.len().cmp(&b.0.len())).then(b.0.cmp(a.0)))
+        .max_by(|a, b| {
+            a.1.cmp(b.1)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(b.0.cmp(a.0))
+        })
         .map(|(s, _)| s.clone())
         .unwrap_or_default()
 }
@@ -443,15 +494,24 @@ impl GraphIndex {
         match term {
             Some(Term::NamedNode(n)) => {
                 let iri = n.as_str();
-                let key = iri.strip_prefix(ontology::ENTITY_NS).unwrap_or(iri).to_owned();
-                let label = self.text(iri, rdfs::LABEL.as_str()).unwrap_or_else(|| key.clone());
+                let key = iri
+                    .strip_prefix(ontology::ENTITY_NS)
+                    .unwrap_or(iri)
+                    .to_owned();
+                let label = self
+                    .text(iri, rdfs::LABEL.as_str())
+                    .unwrap_or_else(|| key.clone());
                 let t = self
                     .by_subject
                     .get(iri)
                     .and_then(|ps| {
-                        ps.iter().filter(|(p, _)| p == rdf::TYPE.as_str()).find_map(|(_, o)| {
-                            iri_of(o).and_then(|c| c.strip_prefix(NS)).and_then(crate::model::EntityType::parse)
-                        })
+                        ps.iter()
+                            .filter(|(p, _)| p == rdf::TYPE.as_str())
+                            .find_map(|(_, o)| {
+                                iri_of(o)
+                                    .and_then(|c| c.strip_prefix(NS))
+                                    .and_then(crate::model::EntityType::parse)
+                            })
                     })
                     .map(|t| t.code().to_owned())
                     .unwrap_or_default();
@@ -481,9 +541,14 @@ fn term_text(t: &Term) -> String {
 fn open_error(dir: &Path, e: StorageError) -> StoreError {
     let msg = e.to_string().to_lowercase();
     if msg.contains("lock") {
-        StoreError::Locked { path: dir.to_owned() }
+        StoreError::Locked {
+            path: dir.to_owned(),
+        }
     } else {
-        StoreError::Open { path: dir.to_owned(), source: e }
+        StoreError::Open {
+            path: dir.to_owned(),
+            source: e,
+        }
     }
 }
 
@@ -514,12 +579,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -538,15 +604,31 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
     };
     let ng = |l: &str| format!("{NS}{l}");
     add(&d, rdf::TYPE.as_str(), named(&ng("Document")).into());
-    add(&d, &format!("{DCTERMS}identifier"), Literal::new_simple_literal(&a.doc.id).into());
+    add(
+        &d,
+        &format!("{DCTERMS}identifier"),
+        Literal::new_simple_literal(&a.doc.id).into(),
+    );
     if let Some(p) = &a.doc.path {
-        add(&d, &ng("sourcePath"), Literal::new_simple_literal(p.to_string_lossy()).into());
+        add(
+            &d,
+            &ng("sourcePath"),
+            Literal::new_simple_literal(p.to_string_lossy()).into(),
+        );
     }
-    add(&d, &ng("contentHash"), Literal::new_simple_literal(&a.doc.hash).into());
+    add(
+        &d,
+        &ng("contentHash"),
+        Literal::new_simple_literal(&a.doc.hash).into(),
+    );
     add(&d, &ng("byteLength"), int(a.doc.text.len()).into());
     add(&d, &ng("sentenceCount"), int(a.sentences.len()).into());
     if let Some(t) = &a.info.title {
-        add(&d, &format!("{DCTERMS}title"), Literal::new_simple_literal(t).into());
+        add(
+            &d,
+            &format!("{DCTERMS}title"),
+            Literal::new_simple_literal(t).into(),
+        );
     }
     if let Some(date) = &a.info.date {
         add(&d, &format!("{DCTERMS}date"), date_literal(date).into());
@@ -559,13 +641,25 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
         add(&n, &ng("index"), int(s.index).into());
         add(&n, &ng("startByte"), int(s.span.start).into());
         add(&n, &ng("endByte"), int(s.span.end).into());
-        add(&n, &ng("text"), Literal::new_simple_literal(one_line(s.span.slice(&a.doc.text))).into());
+        add(
+            &n,
+            &ng("text"),
+            Literal::new_simple_literal(one_line(s.span.slice(&a.doc.text))).into(),
+        );
     }
     let entity_node = |i: usize| named(&ontology::entity_iri(&a.entities[i].key));
     for e in &a.entities {
         let n = named(&ontology::entity_iri(&e.key));
-        add(&n, rdf::TYPE.as_str(), named(&ontology::class_iri(e.entity_type)).into());
-        add(&n, rdfs::LABEL.as_str(), Literal::new_simple_literal(&e.label).into());
+        add(
+            &n,
+            rdf::TYPE.as_str(),
+            named(&ontology::class_iri(e.entity_type)).into(),
+        );
+        add(
+            &n,
+            rdfs::LABEL.as_str(),
+            Literal::new_simple_literal(&e.label).into(),
+        );
         for alias in e.aliases.keys() {
             add(&n, &ng("alias"), Literal::new_simple_literal(alias).into());
         }
@@ -582,7 +676,11 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
         add(&n, &ng("startByte"), int(m.span.start).into());
         add(&n, &ng("endByte"), int(m.span.end).into());
         add(&n, &ng("text"), Literal::new_simple_literal(&m.text).into());
-        add(&n, &ng("mentionKind"), Literal::new_simple_literal(m.kind.as_str()).into());
+        add(
+            &n,
+            &ng("mentionKind"),
+            Literal::new_simple_literal(m.kind.as_str()).into(),
+        );
     }
     let mut open_relations = BTreeMap::new();
     for (i, c) in a.claims.iter().enumerate() {
@@ -606,9 +704,17 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
         add(&n, rdf::SUBJECT.as_str(), subject.clone());
         add(&n, rdf::PREDICATE.as_str(), pred.clone().into());
         add(&n, rdf::OBJECT.as_str(), object.clone());
-        add(&n, &ng("relationLabel"), Literal::new_simple_literal(&c.relation.label).into());
+        add(
+            &n,
+            &ng("relationLabel"),
+            Literal::new_simple_literal(&c.relation.label).into(),
+        );
         add(&n, &ng("polarity"), named(&ng(c.polarity.as_str())).into());
-        add(&n, &ng("confidence"), Literal::new_typed_literal(format!("{:.2}", c.confidence), xsd::DECIMAL).into());
+        add(
+            &n,
+            &ng("confidence"),
+            Literal::new_typed_literal(format!("{:.2}", c.confidence), xsd::DECIMAL).into(),
+        );
         add(&n, &ng("sentence"), sent_iri(c.sentence).into());
         add(&n, &ng("document"), d.clone().into());
         add(&n, &ng("startByte"), int(c.span.start).into());
@@ -623,9 +729,17 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
             add(&n, &ng("place"), entity_node(p).into());
         }
         if let Arg::Literal(l) = &c.object {
-            add(&n, &ng("literalKind"), Literal::new_simple_literal(l.kind.code()).into());
+            add(
+                &n,
+                &ng("literalKind"),
+                Literal::new_simple_literal(l.kind.code()).into(),
+            );
             if let Some(v) = l.amount {
-                add(&n, &ng("amount"), Literal::new_typed_literal(format_amount(v), xsd::DECIMAL).into());
+                add(
+                    &n,
+                    &ng("amount"),
+                    Literal::new_typed_literal(format_amount(v), xsd::DECIMAL).into(),
+                );
             }
             if let Some(u) = &l.unit {
                 add(&n, &ng("unit"), Literal::new_simple_literal(u).into());
@@ -634,15 +748,19 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
                 add(&n, &ng("qualifier"), Literal::new_simple_literal(q).into());
             }
         }
-        if c.polarity == Polarity::Asserted {
-            if let Term::NamedNode(s) = &subject {
-                add(s, pred.as_str(), object);
-            }
+        if c.polarity == Polarity::Asserted
+            && let Term::NamedNode(s) = &subject
+        {
+            add(s, pred.as_str(), object);
         }
     }
     for (pred, label) in open_relations {
         add(&pred, rdf::TYPE.as_str(), named(&ng("OpenRelation")).into());
-        add(&pred, rdfs::LABEL.as_str(), Literal::new_simple_literal(label).into());
+        add(
+            &pred,
+            rdfs::LABEL.as_str(),
+            Literal::new_simple_literal(label).into(),
+        );
     }
     out.sort_by_key(|q| q.to_string());
     out.dedup();
@@ -651,12 +769,18 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
 
 /// Decimal text of an amount without a trailing `.0`.
 pub fn format_amount(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Replaces line breaks and tabs with spaces.
 pub fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 impl MentionKind {
@@ -687,7 +811,11 @@ pub fn write_nquads(quads: &[Quad], out: &mut dyn std::io::Write) -> std::io::Re
 }
 
 /// Writes quads (already sorted) in a dump format with the project's prefixes.
-pub fn write_dump(quads: &[Quad], format: RdfDump, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_dump(
+    quads: &[Quad],
+    format: RdfDump,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let rdf = match format {
         RdfDump::NQuads => RdfFormat::NQuads,
         RdfDump::TriG => RdfFormat::TriG,
@@ -701,7 +829,8 @@ pub fn write_dump(quads: &[Quad], format: RdfDump, out: &mut dyn std::io::Write)
     }
     let mut w = ser.for_writer(out);
     if format == RdfDump::Turtle {
-        let mut triples: Vec<oxigraph::model::Triple> = quads.iter().map(|q| q.clone().into()).collect();
+        let mut triples: Vec<oxigraph::model::Triple> =
+            quads.iter().map(|q| q.clone().into()).collect();
         triples.sort_by_key(|t| t.to_string());
         triples.dedup();
         for t in &triples {

@@ -8,7 +8,10 @@ use oxigraph::model::{Term, vocab::rdf};
 
 #[test]
 fn shipped_turtle_parses_completely() {
-    for (name, ttl) in [("newsgraph.ttl", ontology::CORE_TTL), ("relations.ttl", ontology::RELATIONS_TTL)] {
+    for (name, ttl) in [
+        ("newsgraph.ttl", ontology::CORE_TTL),
+        ("relations.ttl", ontology::RELATIONS_TTL),
+    ] {
         let n = RdfParser::from_format(RdfFormat::Turtle)
             .for_slice(ttl.as_bytes())
             .collect::<Result<Vec<_>, _>>()
@@ -17,7 +20,11 @@ fn shipped_turtle_parses_completely() {
         assert!(n > 100, "{name}: only {n} triples");
     }
     let v = vocabulary();
-    assert!(v.relations().len() >= 40, "{} core relations", v.relations().len());
+    assert!(
+        v.relations().len() >= 40,
+        "{} core relations",
+        v.relations().len()
+    );
     for r in v.relations() {
         assert!(!r.label.is_empty(), "{} has no label", r.local);
     }
@@ -49,16 +56,23 @@ fn every_emitted_iri_is_declared() {
     let v = vocabulary();
     let mut open_declared = std::collections::BTreeSet::new();
     for q in &quads {
-        if q.predicate == rdf::TYPE && q.object == Term::NamedNode(oxigraph::model::NamedNode::new_unchecked(format!("{NS}OpenRelation"))) {
+        if q.predicate == rdf::TYPE
+            && q.object
+                == Term::NamedNode(oxigraph::model::NamedNode::new_unchecked(format!(
+                    "{NS}OpenRelation"
+                )))
+        {
             open_declared.insert(q.subject.to_string());
         }
     }
     for q in &quads {
         let mut iris = vec![q.predicate.as_str().to_owned()];
-        if let Term::NamedNode(n) = &q.object {
-            if q.predicate == rdf::TYPE || q.predicate.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate" || q.predicate.as_str() == format!("{NS}polarity") {
-                iris.push(n.as_str().to_owned());
-            }
+        if let Term::NamedNode(n) = &q.object
+            && (q.predicate == rdf::TYPE
+                || q.predicate.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
+                || q.predicate.as_str() == format!("{NS}polarity"))
+        {
+            iris.push(n.as_str().to_owned());
         }
         for iri in iris {
             let ok = if iri.starts_with(NS) || iri.starts_with(ontology::REL_NS) {

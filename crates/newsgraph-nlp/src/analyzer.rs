@@ -38,7 +38,11 @@ pub struct Analyzer {
 static EMBEDDED: LazyLock<Analyzer> = LazyLock::new(|| {
     // The embedded files were written by our own trainer at build time; a load failure is a
     // build defect, reported by `Analyzer::load_embedded` and the tests.
-    Analyzer::load_embedded().unwrap_or(Analyzer { tagger: None, lemmatizer: None, parser: None })
+    Analyzer::load_embedded().unwrap_or(Analyzer {
+        tagger: None,
+        lemmatizer: None,
+        parser: None,
+    })
 });
 
 impl Analyzer {
@@ -57,8 +61,16 @@ impl Analyzer {
     }
 
     /// An analyser from explicit models.
-    pub fn new(tagger: Option<Tagger>, lemmatizer: Option<Lemmatizer>, parser: Option<Parser>) -> Self {
-        Self { tagger, lemmatizer, parser }
+    pub fn new(
+        tagger: Option<Tagger>,
+        lemmatizer: Option<Lemmatizer>,
+        parser: Option<Parser>,
+    ) -> Self {
+        Self {
+            tagger,
+            lemmatizer,
+            parser,
+        }
     }
 
     /// True when tagger, lemmatizer and parser are all present.
@@ -73,7 +85,9 @@ impl Analyzer {
         let mut out = Vec::with_capacity(ranges.len());
         for r in ranges {
             let toks = &spans[r];
-            let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+            let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+                continue;
+            };
             let tokens = toks
                 .iter()
                 .enumerate()
@@ -84,7 +98,10 @@ impl Analyzer {
                     ..Token::default()
                 })
                 .collect();
-            let mut s = Sentence { span: Span::new(first.start, last.end), tokens };
+            let mut s = Sentence {
+                span: Span::new(first.start, last.end),
+                tokens,
+            };
             self.annotate(&mut s);
             out.push(s);
         }

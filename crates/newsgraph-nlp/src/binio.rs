@@ -36,7 +36,10 @@ impl fmt::Display for ModelError {
                 write!(f, "not a {expected} model file (bad magic bytes)")
             }
             ModelError::Version { found, expected } => {
-                write!(f, "model format version {found}, this build reads version {expected}")
+                write!(
+                    f,
+                    "model format version {found}, this build reads version {expected}"
+                )
             }
             ModelError::Truncated { offset } => write!(f, "model file truncated at byte {offset}"),
             ModelError::Invalid(m) => write!(f, "invalid model file: {m}"),
@@ -135,7 +138,10 @@ impl<'a> Reader<'a> {
         let mut r = Self { data, pos: 8 };
         let found = r.u32()?;
         if found != version {
-            return Err(ModelError::Version { found, expected: version });
+            return Err(ModelError::Version {
+                found,
+                expected: version,
+            });
         }
         Ok(r)
     }
@@ -179,7 +185,10 @@ impl<'a> Reader<'a> {
                 return Ok(v);
             }
         }
-        Err(ModelError::Invalid(format!("varint too long at byte {}", self.pos)))
+        Err(ModelError::Invalid(format!(
+            "varint too long at byte {}",
+            self.pos
+        )))
     }
 
     /// A zig-zag signed varint.
@@ -189,6 +198,10 @@ impl<'a> Reader<'a> {
     }
 
     /// A length, checked against the bytes left so that corrupt files cannot ask for huge buffers.
+    #[expect(
+        clippy::len_without_is_empty,
+        reason = "reads a length field; the reader has no length of its own"
+    )]
     pub fn len(&mut self) -> Result<usize, ModelError> {
         let n = self.varint()?;
         usize::try_from(n)
@@ -249,7 +262,7 @@ mod tests {
             Reader::new(b"xx", b"NGTEST  ", 3).unwrap_err().to_string(),
             "not a NGTEST model file (bad magic bytes)"
         );
-        let mut r = Reader::new(&bytes[..13], b"NGTEST  ", 3).unwrap();
+        let mut r = Reader::new(&bytes[..14], b"NGTEST  ", 3).unwrap();
         r.varint().unwrap();
         assert!(matches!(r.svarint(), Err(ModelError::Truncated { .. })));
     }

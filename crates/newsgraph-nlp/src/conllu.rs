@@ -107,12 +107,18 @@ pub fn parse(input: &str) -> Result<Vec<ConlluSentence>, ConlluError> {
             continue;
         }
         let Ok(n) = id.parse::<usize>() else {
-            return Err(ConlluError { line: line_no, message: format!("bad token id {id:?}") });
+            return Err(ConlluError {
+                line: line_no,
+                message: format!("bad token id {id:?}"),
+            });
         };
         if n != words.len() + 1 {
             return Err(ConlluError {
                 line: line_no,
-                message: format!("token id {n} out of sequence (expected {})", words.len() + 1),
+                message: format!(
+                    "token id {n} out of sequence (expected {})",
+                    words.len() + 1
+                ),
             });
         }
         words.push(Word {
@@ -145,7 +151,12 @@ fn build(
         let mwt = mwt_iter.next_if(|m| m.0 == next);
         let (first, last, surface, space_after) = match mwt {
             Some((a, b, s, sp)) if b >= a && b <= words.len() => (a, b, s, sp),
-            _ => (next, next, words[next - 1].form, words[next - 1].space_after),
+            _ => (
+                next,
+                next,
+                words[next - 1].form,
+                words[next - 1].space_after,
+            ),
         };
         let base = text.len();
         text.push_str(surface);
@@ -190,11 +201,19 @@ fn build(
         (Some(a), Some(b)) => Span::new(a.span.start, b.span.end),
         _ => Span::default(),
     };
-    Ok(ConlluSentence { comments, text, sentence: Sentence { span, tokens } })
+    Ok(ConlluSentence {
+        comments,
+        text,
+        sentence: Sentence { span, tokens },
+    })
 }
 
 fn underscore_empty(s: &str) -> String {
-    if s == "_" { String::new() } else { s.to_owned() }
+    if s == "_" {
+        String::new()
+    } else {
+        s.to_owned()
+    }
 }
 
 fn or_underscore(s: &str) -> &str {
@@ -210,7 +229,13 @@ pub fn write(text: &str, sentences: &[Sentence], first_id: usize, out: &mut Stri
             .span
             .slice(text)
             .chars()
-            .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+            .map(|c| {
+                if c == '\n' || c == '\r' || c == '\t' {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let _ = writeln!(out, "# sent_id = {}", first_id + n);
         let _ = writeln!(out, "# text = {sent_text}");
@@ -260,7 +285,13 @@ fn misc(space_after: bool) -> &'static str {
 fn clean(s: &str) -> String {
     let c: String = s
         .chars()
-        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     if c.is_empty() { "_".to_owned() } else { c }
 }
@@ -282,7 +313,14 @@ mod tests {
             .sentence
             .tokens
             .iter()
-            .map(|t| (t.span.slice(&s.text), t.upos.as_str(), t.head, t.deprel.as_str()))
+            .map(|t| {
+                (
+                    t.span.slice(&s.text),
+                    t.upos.as_str(),
+                    t.head,
+                    t.deprel.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             rows,
@@ -309,7 +347,10 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let err = parse("1\tA\n").unwrap_err();
-        assert_eq!(err.to_string(), "line 1: expected 10 tab-separated columns, found 2");
+        assert_eq!(
+            err.to_string(),
+            "line 1: expected 10 tab-separated columns, found 2"
+        );
         let err = parse("1\tA\t_\t_\t_\t_\tx\t_\t_\t_\n").unwrap_err();
         assert_eq!(err.to_string(), "line 1: bad head \"x\"");
     }

@@ -44,8 +44,12 @@ impl fmt::Display for EvalReport {
 /// Evaluates `analyzer` against a gold CoNLL-U text.
 pub fn evaluate(analyzer: &Analyzer, gold_text: &str) -> Result<EvalReport, ConlluError> {
     let gold = conllu::parse(gold_text)?;
-    let mut r = EvalReport { sentences: gold.len(), ..EvalReport::default() };
-    let (mut upos, mut xpos, mut lemma, mut uas, mut las) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut r = EvalReport {
+        sentences: gold.len(),
+        ..EvalReport::default()
+    };
+    let (mut upos, mut xpos, mut lemma, mut uas, mut las) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for g in &gold {
         let mut s = g.sentence.clone();
         for t in &mut s.tokens {

@@ -40,7 +40,16 @@ fn make_key(buf: &mut String, tag: &str, form: &str, lowercase: bool) {
     }
 }
 
+/// The shipped tables (`models/lemma.bin`), learned by
+/// [`crate::tagger::train_from_dir`] from UD English-EWT (CC BY-SA 4.0).
+const EMBEDDED: &[u8] = include_bytes!("../models/lemma.bin");
+
 impl Lemmatizer {
+    /// Loads the shipped lemmatizer (learned from UD English-EWT).
+    pub fn embedded() -> Result<Lemmatizer, ModelError> {
+        Lemmatizer::from_bytes(EMBEDDED)
+    }
+
     /// Learns the exception tables from gold sentences.
     ///
     /// For each (XPOS, lowercased form) the most frequent lemma is stored when it is right more
@@ -56,7 +65,10 @@ impl Lemmatizer {
                     continue;
                 }
                 let key = (tag_key(t.upos, &t.xpos), t.form.as_str(), i == 0, t.upos);
-                *occ.entry(key).or_default().entry(t.lemma.as_str()).or_default() += 1;
+                *occ.entry(key)
+                    .or_default()
+                    .entry(t.lemma.as_str())
+                    .or_default() += 1;
             }
         }
         let mut out = Lemmatizer::default();
@@ -76,10 +88,8 @@ impl Lemmatizer {
             }
         }
         for (key, (rule_right, lemmas)) in groups {
-            if let Some((lemma, n)) = most_frequent(&lemmas) {
-                if n > rule_right {
-                    out.lower.insert(key, lemma.to_owned());
-                }
+            if let Some((lemma, _)) = most_frequent(&lemmas).filter(|&(_, n)| n > rule_right) {
+                out.lower.insert(key, lemma.to_owned());
             }
         }
 
@@ -97,10 +107,8 @@ impl Lemmatizer {
             }
         }
         for (key, (current_right, lemmas)) in groups {
-            if let Some((lemma, n)) = most_frequent(&lemmas) {
-                if n > current_right {
-                    out.exact.insert(key, lemma.to_owned());
-                }
+            if let Some((lemma, _)) = most_frequent(&lemmas).filter(|&(_, n)| n > current_right) {
+                out.exact.insert(key, lemma.to_owned());
             }
         }
         out
@@ -126,6 +134,18 @@ impl Lemmatizer {
         for (i, t) in sentence.tokens.iter_mut().enumerate() {
             t.lemma = self.lemma(&t.form, t.upos, &t.xpos, i == 0);
         }
+    }
+
+    /// Share of tokens of `gold` whose lemma is found from their gold form and tags.
+    pub fn accuracy(&self, gold: &[ConlluSentence]) -> f64 {
+        let (mut right, mut total) = (0usize, 0usize);
+        for s in gold {
+            for (i, t) in s.sentence.tokens.iter().enumerate() {
+                total += 1;
+                right += usize::from(self.lemma(&t.form, t.upos, &t.xpos, i == 0) == t.lemma);
+            }
+        }
+        right as f64 / total.max(1) as f64
     }
 
     /// Number of exception entries (exact, lowercase).
@@ -169,7 +189,9 @@ impl Lemmatizer {
             }
         }
         if !r.is_at_end() {
-            return Err(ModelError::Invalid("trailing bytes after the lemma tables".into()));
+            return Err(ModelError::Invalid(
+                "trailing bytes after the lemma tables".into(),
+            ));
         }
         let [exact, lower] = tables;
         Ok(Lemmatizer { exact, lower })
@@ -295,7 +317,10 @@ fn undouble(s: &str) -> Option<&str> {
     let n = b.len();
     if n >= 3
         && b[n - 1] == b[n - 2]
-        && matches!(b[n - 1], b'b' | b'd' | b'g' | b'k' | b'm' | b'n' | b'p' | b'r' | b't')
+        && matches!(
+            b[n - 1],
+            b'b' | b'd' | b'g' | b'k' | b'm' | b'n' | b'p' | b'r' | b't'
+        )
         && !(n == 3 && is_vowel(b[0]))
     {
         Some(&s[..n - 1])
@@ -310,7 +335,11 @@ fn restore(stem: &str) -> String {
     if let Some(s) = undouble(stem) {
         return s.to_owned();
     }
-    if needs_e(stem.as_bytes()) { format!("{stem}e") } else { stem.to_owned() }
+    if needs_e(stem.as_bytes()) {
+        format!("{stem}e")
+    } else {
+        stem.to_owned()
+    }
 }
 
 /// `-ed` (past tense and participle): `invited` → `invite`, `stopped` → `stop`,
@@ -321,7 +350,11 @@ fn strip_ed(w: &str) -> String {
         return w.to_owned();
     }
     if let Some(stem) = w.strip_suffix("ied") {
-        return if stem.len() == 1 { format!("{stem}ie") } else { format!("{stem}y") };
+        return if stem.len() == 1 {
+            format!("{stem}ie")
+        } else {
+            format!("{stem}y")
+        };
     }
     if w.ends_with("eed") || w.ends_with("ued") || w.ends_with("yed") && n == 4 {
         return w[..n - 1].to_owned();
@@ -362,12 +395,15 @@ fn strip_s(w: &str, noun: bool) -> String {
     if noun && w.ends_with("men") && n >= 3 {
         return format!("{}man", &w[..n - 3]);
     }
-    if n <= 2 || !w.ends_with('s') || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is")
-    {
+    if n <= 2 || !w.ends_with('s') || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
         return w.to_owned();
     }
     if let Some(stem) = w.strip_suffix("ies") {
-        return if stem.len() <= 1 { format!("{stem}ie") } else { format!("{stem}y") };
+        return if stem.len() <= 1 {
+            format!("{stem}ie")
+        } else {
+            format!("{stem}y")
+        };
     }
     for es in ["sses", "xes", "ches", "shes", "zzes", "oes"] {
         if w.ends_with(es) {
@@ -395,30 +431,36 @@ fn strip_proper_s(w: &str) -> String {
         .collect()
 }
 
+/// A capitalised adjective with a nationality-like ending (`Syrian`, `Chinese`, `British`,
+/// `Iraqi`): EWT keeps these capitalised; other capitalised adjectives (`Secure` in a
+/// title) are lowercased.
+fn looks_national(form: &str, lower: &str) -> bool {
+    let mut cs = form.chars();
+    let capitalised = cs.next().is_some_and(char::is_uppercase)
+        && cs.clone().next().is_some()
+        && cs.all(|c| !c.is_uppercase());
+    capitalised && ["an", "ese", "ish", "i"].iter().any(|s| lower.ends_with(s))
+}
+
 /// Lemma by rule alone, for a form with its UPOS and tag (XPOS, or UPOS when there is no
-/// XPOS). `first` tells whether the token starts its sentence (a capitalised adjective
-/// inside a sentence, like `American`, keeps its case).
+/// XPOS). `first` tells whether the token starts its sentence (a capitalised nationality
+/// adjective inside a sentence, like `American`, keeps its case).
 pub fn rule_lemma(form: &str, upos: Upos, tag: &str, first: bool) -> String {
     match tag {
         "NNP" => return form.to_owned(),
         "NNPS" => return strip_proper_s(form),
-        "ADD" | "SYM" | "$" | "LS" | "-LRB-" | "-RRB-" | "," | "." | ":" | "``" | "''"
-        | "HYPH" => return form.to_owned(),
+        "ADD" | "SYM" | "$" | "LS" | "-LRB-" | "-RRB-" | "," | "." | ":" | "``" | "''" | "HYPH" => {
+            return form.to_owned();
+        }
         _ => {}
     }
     if upos == Upos::Propn {
         return form.to_owned();
     }
-    if upos == Upos::Adj && !first {
-        let mut cs = form.chars();
-        let capitalised = cs.next().is_some_and(char::is_uppercase)
-            && cs.clone().next().is_some()
-            && cs.all(|c| !c.is_uppercase());
-        if capitalised {
-            return form.to_owned();
-        }
-    }
     let w = form.to_lowercase();
+    if upos == Upos::Adj && !first && looks_national(form, &w) {
+        return form.to_owned();
+    }
     match tag {
         "NNS" => strip_s(&w, true),
         "VBZ" => strip_s(&w, false),
@@ -479,6 +521,8 @@ mod tests {
             ("Obama", Upos::Propn, "NNP", "Obama"),
             ("The", Upos::Det, "DT", "the"),
             ("American", Upos::Adj, "JJ", "American"),
+            ("Chinese", Upos::Adj, "JJ", "Chinese"),
+            ("Secure", Upos::Adj, "JJ", "secure"),
             ("1,200", Upos::Num, "CD", "1200"),
             ("3.5", Upos::Num, "CD", "3.5"),
             ("http://x.org", Upos::X, "ADD", "http://x.org"),
@@ -491,7 +535,17 @@ mod tests {
 
     #[test]
     fn odd_inputs_do_not_panic() {
-        for form in ["", "s", "ed", "ing", "é", "ÉCOLES", "İs", "ßes", "a\u{301}ed"] {
+        for form in [
+            "",
+            "s",
+            "ed",
+            "ing",
+            "é",
+            "ÉCOLES",
+            "İs",
+            "ßes",
+            "a\u{301}ed",
+        ] {
             for tag in ["NNS", "NNPS", "VBZ", "VBD", "VBG", "JJR", "JJS", "CD", "NN"] {
                 let _ = rule_lemma(form, Upos::Noun, tag, false);
             }
@@ -501,7 +555,10 @@ mod tests {
     fn sentence(rows: &[(&str, &str, &str, &str)]) -> ConlluSentence {
         let mut text = String::new();
         for (i, (form, lemma, upos, xpos)) in rows.iter().enumerate() {
-            text.push_str(&format!("{}\t{form}\t{lemma}\t{upos}\t{xpos}\t_\t0\t_\t_\t_\n", i + 1));
+            text.push_str(&format!(
+                "{}\t{form}\t{lemma}\t{upos}\t{xpos}\t_\t0\t_\t_\t_\n",
+                i + 1
+            ));
         }
         crate::conllu::parse(&text).unwrap().remove(0)
     }
@@ -510,8 +567,14 @@ mod tests {
     fn tables_learn_exceptions_and_round_trip() {
         let train = vec![
             sentence(&[("I", "I", "PRON", "PRP"), ("went", "go", "VERB", "VBD")]),
-            sentence(&[("Children", "child", "NOUN", "NNS"), ("ran", "run", "VERB", "VBD")]),
-            sentence(&[("US", "US", "PROPN", "NNP"), ("stopped", "stop", "VERB", "VBD")]),
+            sentence(&[
+                ("Children", "child", "NOUN", "NNS"),
+                ("ran", "run", "VERB", "VBD"),
+            ]),
+            sentence(&[
+                ("US", "US", "PROPN", "NNP"),
+                ("stopped", "stop", "VERB", "VBD"),
+            ]),
         ];
         let l = Lemmatizer::train(&train);
         // Only what the rules miss is stored.

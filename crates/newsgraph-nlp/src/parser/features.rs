@@ -24,9 +24,19 @@ pub(crate) struct TokIds {
 
 impl TokIds {
     /// The ids of an empty position.
-    pub(crate) const NONE: TokIds = TokIds { word: NONE, lemma: NONE, xpos: NONE, upos: NONE };
+    pub(crate) const NONE: TokIds = TokIds {
+        word: NONE,
+        lemma: NONE,
+        xpos: NONE,
+        upos: NONE,
+    };
     /// The ids of the artificial root.
-    pub(crate) const ROOT: TokIds = TokIds { word: ROOT, lemma: ROOT, xpos: ROOT, upos: ROOT };
+    pub(crate) const ROOT: TokIds = TokIds {
+        word: ROOT,
+        lemma: ROOT,
+        xpos: ROOT,
+        upos: ROOT,
+    };
 }
 
 /// Number of feature templates.
@@ -87,14 +97,16 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
         None => TokIds::NONE,
     };
     let node = |t: Option<u32>| t.and_then(|t| st.nodes.get(t as usize));
-    let child = |t: Option<u32>, pick: fn(&Node) -> u32| {
-        node(t).map(pick).filter(|&c| c != NO_TOKEN)
-    };
+    let child =
+        |t: Option<u32>, pick: fn(&Node) -> u32| node(t).map(pick).filter(|&c| c != NO_TOKEN);
     let label = |t: Option<u32>| match node(t) {
-        Some(n) => base.get(usize::from(n.label)).map_or(0, |&b| u64::from(b) + 1),
+        Some(n) => base
+            .get(usize::from(n.label))
+            .map_or(0, |&b| u64::from(b) + 1),
         None => 0,
     };
-    let valency = |t: Option<u32>, pick: fn(&Node) -> u16| node(t).map_or(0, |n| u64::from(pick(n)) + 1);
+    let valency =
+        |t: Option<u32>, pick: fn(&Node) -> u16| node(t).map_or(0, |n| u64::from(pick(n)) + 1);
     let labels = |t: Option<u32>, pick: fn(&Node) -> u64| node(t).map_or(0, pick);
 
     let (i_s0, i_s1, i_s2) = (st.stack_at(0), st.stack_at(1), st.stack_at(2));
@@ -175,7 +187,11 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(p(s0), l_s0l1, l_s0l2);
     f!(p(s0), l_s0r1, l_s0r2);
     f!(w(s0), l_s0l1, l_s0r1);
-    f!(p(s0), labels(i_s0, |n| n.right_labels), labels(i_s0, |n| n.left_labels));
+    f!(
+        p(s0),
+        labels(i_s0, |n| n.right_labels),
+        labels(i_s0, |n| n.left_labels)
+    );
     f!(p(s0), p(b0), d_s0b0);
     f!(p(s1), p(s0), d_s1s0);
     f!(p(s0), p(b0), p(b1));
@@ -244,11 +260,19 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(w(s1), d_s1s0);
     f!(w(s1), w(s0), d_s1s0);
     f!(w(s0), valency(i_s0, |n| n.n_right));
-    f!(p(s0), valency(i_s0, |n| n.n_right), valency(i_s0, |n| n.n_left));
+    f!(
+        p(s0),
+        valency(i_s0, |n| n.n_right),
+        valency(i_s0, |n| n.n_left)
+    );
     f!(w(s0), valency(i_s0, |n| n.n_left));
     f!(w(b0), valency(i_b0, |n| n.n_left));
     f!(p(b0), valency(i_b0, |n| n.n_left));
-    f!(p(s1), valency(i_s1, |n| n.n_right), valency(i_s1, |n| n.n_left));
+    f!(
+        p(s1),
+        valency(i_s1, |n| n.n_right),
+        valency(i_s1, |n| n.n_left)
+    );
     f!(w(s0), labels(i_s0, |n| n.right_labels));
     f!(w(s0), labels(i_s0, |n| n.left_labels));
     f!(w(b0), labels(i_b0, |n| n.left_labels));
@@ -257,14 +281,21 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     debug_assert_eq!(k, N_TEMPLATES);
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_template_is_filled_and_distinct() {
-        let toks = [TokIds::ROOT, TokIds { word: 5, lemma: 6, xpos: 7, upos: 8 }];
+        let toks = [
+            TokIds::ROOT,
+            TokIds {
+                word: 5,
+                lemma: 6,
+                xpos: 7,
+                upos: 8,
+            },
+        ];
         let mut st = State::default();
         st.reset(1);
         let mut out = [0u64; N_TEMPLATES];
@@ -274,6 +305,5 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), N_TEMPLATES, "templates must not collide");
-
     }
 }

@@ -19,7 +19,7 @@ mod vocab;
 mod weights;
 
 use crate::binio::{ModelError, Reader, Writer};
-use crate::conllu::{self, ConlluSentence, ConlluError};
+use crate::conllu::{self, ConlluError, ConlluSentence};
 use crate::token::{Sentence, Token};
 use features::{Features, N_LABELLED, N_TEMPLATES, TokIds};
 use std::fmt;
@@ -170,7 +170,11 @@ pub fn load_treebank(ud_dir: &Path, split: &str) -> Result<Vec<ConlluSentence>, 
     let mut found = Vec::new();
     for entry in std::fs::read_dir(ud_dir).map_err(io(ud_dir))? {
         let path = entry.map_err(io(ud_dir))?.path();
-        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(&suffix)) {
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(&suffix))
+        {
             found.push(path);
         }
     }
@@ -189,10 +193,15 @@ pub fn load_treebank(ud_dir: &Path, split: &str) -> Result<Vec<ConlluSentence>, 
 /// by LAS on its `dev` split, with gold tags. This is how the shipped `models/parser.bin`
 /// is made (with [`ParserOptions::default`]); to train on predicted tags instead, read the
 /// splits with [`load_treebank`], re-tag their tokens and call [`Parser::train`].
-pub fn train_parser_from_dir(ud_dir: &Path, opts: &ParserOptions) -> Result<Parser, ParserTrainError> {
+pub fn train_parser_from_dir(
+    ud_dir: &Path,
+    opts: &ParserOptions,
+) -> Result<Parser, ParserTrainError> {
     let train = load_treebank(ud_dir, "train")?;
     if train.is_empty() {
-        return Err(ParserTrainError::Empty { path: ud_dir.join("train") });
+        return Err(ParserTrainError::Empty {
+            path: ud_dir.join("train"),
+        });
     }
     let dev = load_treebank(ud_dir, "dev")?;
     Ok(Parser::train(&train, Some(&dev), opts))
@@ -212,7 +221,11 @@ impl Labels {
     fn new(names: Vec<String>, lifted: Vec<(u16, u16)>) -> Labels {
         let mut base: Vec<u16> = (0..names.len() as u16).collect();
         base.extend(lifted.iter().map(|&(d, _)| d));
-        Labels { names, lifted, base }
+        Labels {
+            names,
+            lifted,
+            base,
+        }
     }
 
     fn len(&self) -> usize {
@@ -244,7 +257,12 @@ impl Encoder {
             let lemma = self.lemmas.id(norm);
             let xpos = self.xpos.id(&t.xpos);
             let upos = FIRST_ID + t.upos.id() as u32;
-            out.push(TokIds { word, lemma, xpos, upos });
+            out.push(TokIds {
+                word,
+                lemma,
+                xpos,
+                upos,
+            });
         }
     }
 }
@@ -419,7 +437,11 @@ impl Parser {
             let (labelled, typed) = ws.feats.split_at(N_LABELLED);
             self.labelled.score(labelled, &mut ws.scores);
             self.moves.score(typed, &mut ws.type_scores);
-            add_move_scores(&mut ws.scores[..classes], &ws.type_scores[..MOVE_TYPES], n_labels);
+            add_move_scores(
+                &mut ws.scores[..classes],
+                &ws.type_scores[..MOVE_TYPES],
+                n_labels,
+            );
             let class = best_legal(&ws.scores[..classes], st, n_labels);
             st.apply(Move::from_class(class, n_labels), &self.labels.base);
         }
@@ -449,14 +471,23 @@ impl Parser {
             let (base, lift) = if label == ROOT_LABEL || l < n_names {
                 (label, None)
             } else {
-                let (d, h) = self.labels.lifted.get(l - n_names).copied().unwrap_or((0, 0));
+                let (d, h) = self
+                    .labels
+                    .lifted
+                    .get(l - n_names)
+                    .copied()
+                    .unwrap_or((0, 0));
                 (d, Some(h))
             };
             ws.heads.push(head);
             ws.labels.push(base);
             ws.lift.push(lift);
         }
-        let root = ws.heads.iter().position(|&h| h == 0).map_or(1, |i| i as u32 + 1);
+        let root = ws
+            .heads
+            .iter()
+            .position(|&h| h == 0)
+            .map_or(1, |i| i as u32 + 1);
         for h in ws.heads.iter_mut() {
             if *h == NO_HEAD {
                 *h = root;
@@ -468,7 +499,9 @@ impl Parser {
             t.deprel = if h == 0 {
                 ROOT_RELATION.to_owned()
             } else {
-                names.get(usize::from(l)).map_or_else(|| "dep".to_owned(), Clone::clone)
+                names
+                    .get(usize::from(l))
+                    .map_or_else(|| "dep".to_owned(), Clone::clone)
             };
         }
     }
@@ -495,7 +528,13 @@ impl Parser {
                 }
             }
         }
-        let frac = |k: usize| if total == 0 { 0.0 } else { k as f64 / total as f64 };
+        let frac = |k: usize| {
+            if total == 0 {
+                0.0
+            } else {
+                k as f64 / total as f64
+            }
+        };
         ParseScores {
             uas: frac(heads),
             las: frac(labelled),
@@ -515,14 +554,21 @@ impl Parser {
         for s in sentences.iter_mut() {
             let tokens = &mut s.tokens;
             let n = tokens.len();
-            if n == 0 { continue; }
+            if n == 0 {
+                continue;
+            }
             self.encoder.encode(tokens, &mut ws.norm, &mut ws.toks);
             let n_labels = self.labels.len();
             let st = &mut ws.state;
             st.reset(n);
             for _ in 0..=2 * n {
-                if st.is_final() { break; }
-                if st.needs_root() { st.attach_root(); continue; }
+                if st.is_final() {
+                    break;
+                }
+                if st.needs_root() {
+                    st.attach_root();
+                    continue;
+                }
                 features::extract(&ws.toks, st, &self.labels.base, &mut ws.feats);
                 recorded.push(ws.feats);
                 ws.scores.fill(0);
@@ -545,31 +591,55 @@ impl Parser {
         st.apply(Move::Shift, &[0]);
         st.apply(Move::Shift, &[0]);
         for _ in &recorded {
-            acc += best_legal(&std::hint::black_box(&ws.scores)[..self.labels.classes()], &st, self.labels.len()) as i64;
+            acc += best_legal(
+                &std::hint::black_box(&ws.scores)[..self.labels.classes()],
+                &st,
+                self.labels.len(),
+            ) as i64;
         }
         let best_t = t.elapsed().as_secs_f64();
         let t = std::time::Instant::now();
         let mut n = 0;
         for s in sentences.iter_mut() {
             let tokens = &mut s.tokens;
-            if tokens.is_empty() { continue; }
+            if tokens.is_empty() {
+                continue;
+            }
             self.encoder.encode(tokens, &mut ws.norm, &mut ws.toks);
             n += 1;
         }
         let enc_t = t.elapsed().as_secs_f64();
-        eprintln!("moves {} total {:.3}s score {:.3}s best {:.3}s encode {:.3}s ({} {})", recorded.len(), total, score_t, best_t, enc_t, acc, n);
+        eprintln!(
+            "moves {} total {:.3}s score {:.3}s best {:.3}s encode {:.3}s ({} {})",
+            recorded.len(),
+            total,
+            score_t,
+            best_t,
+            enc_t,
+            acc,
+            n
+        );
     }
 
     #[doc(hidden)]
     pub fn pruned(&self, min_abs: i16) -> Parser {
-        Parser { encoder: self.encoder.clone(), labels: self.labels.clone(), labelled: self.labelled.pruned(min_abs), moves: self.moves.pruned(min_abs) }
+        Parser {
+            encoder: self.encoder.clone(),
+            labels: self.labels.clone(),
+            labelled: self.labelled.pruned(min_abs),
+            moves: self.moves.pruned(min_abs),
+        }
     }
 
     /// The model file: vocabularies, labels and weights.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(MAGIC, VERSION);
         w.u32(N_TEMPLATES as u32);
-        for v in [&self.encoder.words, &self.encoder.lemmas, &self.encoder.xpos] {
+        for v in [
+            &self.encoder.words,
+            &self.encoder.lemmas,
+            &self.encoder.xpos,
+        ] {
             w.varint(v.len() as u64);
             for s in v.items() {
                 w.str(s);
@@ -608,7 +678,11 @@ impl Parser {
             Vocab::from_items(items)
                 .ok_or_else(|| ModelError::Invalid(format!("{what} vocabulary is not sorted")))
         };
-        let encoder = Encoder { words: vocab("word")?, lemmas: vocab("lemma")?, xpos: vocab("XPOS")? };
+        let encoder = Encoder {
+            words: vocab("word")?,
+            lemmas: vocab("lemma")?,
+            xpos: vocab("XPOS")?,
+        };
         let n_names = r.len()?;
         let mut names = Vec::with_capacity(n_names);
         for _ in 0..n_names {
@@ -616,7 +690,10 @@ impl Parser {
         }
         let n_lifted = r.len()?;
         if n_names == 0 || n_names + n_lifted > MAX_LABELS {
-            return Err(ModelError::Invalid(format!("{} labels", n_names + n_lifted)));
+            return Err(ModelError::Invalid(format!(
+                "{} labels",
+                n_names + n_lifted
+            )));
         }
         let mut lifted = Vec::with_capacity(n_lifted);
         for _ in 0..n_lifted {
@@ -630,9 +707,16 @@ impl Parser {
         let labelled = Weights::read(&mut r, labels.classes())?;
         let moves = Weights::read(&mut r, MOVE_TYPES)?;
         if !r.is_at_end() {
-            return Err(ModelError::Invalid("trailing bytes after the weights".into()));
+            return Err(ModelError::Invalid(
+                "trailing bytes after the weights".into(),
+            ));
         }
-        Ok(Parser { encoder, labels, labelled, moves })
+        Ok(Parser {
+            encoder,
+            labels,
+            labelled,
+            moves,
+        })
     }
 }
 

@@ -154,7 +154,11 @@ impl State {
     #[inline]
     pub(crate) fn stack_at(&self, i: usize) -> Option<u32> {
         let len = self.stack.len();
-        if i < len { Some(self.stack[len - 1 - i]) } else { None }
+        if i < len {
+            Some(self.stack[len - 1 - i])
+        } else {
+            None
+        }
     }
 
     /// The i-th buffer token, if any.
@@ -178,10 +182,10 @@ impl State {
                 }
             }
             Move::Right(l) => {
-                if let Some(d) = self.stack.pop() {
-                    if let Some(&h) = self.stack.last() {
-                        self.attach(h, d, l, base);
-                    }
+                if let Some(d) = self.stack.pop()
+                    && let Some(&h) = self.stack.last()
+                {
+                    self.attach(h, d, l, base);
                 }
             }
         }
@@ -264,7 +268,12 @@ impl Gold {
             deps[*slot as usize] = i as u32 + 1;
             *slot += 1;
         }
-        Gold { head, label, dep_start, deps }
+        Gold {
+            head,
+            label,
+            dep_start,
+            deps,
+        }
     }
 
     fn deps_of(&self, t: u32) -> &[u32] {
@@ -310,15 +319,18 @@ pub(crate) fn costs(state: &State, gold: &Gold) -> Costs {
     let in_buffer = |t: u32| t >= next && t <= state.n;
     let shift = state.can_shift().then(|| {
         let b = next;
-        let lost_deps = gold.deps_of(b).iter().filter(|&&d| d < b && state.on_stack(d)).count();
+        let lost_deps = gold
+            .deps_of(b)
+            .iter()
+            .filter(|&&d| d < b && state.on_stack(d))
+            .count();
         let h = gold.head[b as usize];
         let s0 = state.stack_at(0);
         let lost_head = h < b && state.on_stack(h) && Some(h) != s0;
         lost_deps as u32 + u32::from(lost_head)
     });
     let s0 = state.stack_at(0).unwrap_or(0);
-    let s0_deps_in_buffer =
-        || gold.deps_of(s0).iter().filter(|&&d| in_buffer(d)).count() as u32;
+    let s0_deps_in_buffer = || gold.deps_of(s0).iter().filter(|&&d| in_buffer(d)).count() as u32;
     let h0 = gold.head.get(s0 as usize).copied().unwrap_or(0);
     let gold_label = |h: u32| (h0 == h).then(|| gold.label[s0 as usize]);
     let left = state.can_left().then(|| {
@@ -328,7 +340,10 @@ pub(crate) fn costs(state: &State, gold: &Gold) -> Costs {
     });
     let right = state.can_right().then(|| {
         let s1 = state.stack_at(1).unwrap_or(0);
-        (s0_deps_in_buffer() + u32::from(in_buffer(h0)), gold_label(s1))
+        (
+            s0_deps_in_buffer() + u32::from(in_buffer(h0)),
+            gold_label(s1),
+        )
     });
     Costs { shift, left, right }
 }
@@ -339,7 +354,12 @@ mod tests {
 
     /// Follows zero-cost moves (the first or the last in class order) and returns the heads
     /// and labels built.
-    fn follow_oracle(heads: &[u32], labels: &[u16], n_labels: usize, last: bool) -> Vec<(u32, u16)> {
+    fn follow_oracle(
+        heads: &[u32],
+        labels: &[u16],
+        n_labels: usize,
+        last: bool,
+    ) -> Vec<(u32, u16)> {
         let gold = Gold::new(heads, labels);
         let base: Vec<u16> = (0..n_labels as u16).collect();
         let mut st = State::default();
@@ -353,7 +373,7 @@ mod tests {
             }
             let c = costs(&st, &gold);
             let mut zero = (0..classes).filter(|&k| c.of(k, n_labels) == Some(0));
-            let k = if last { zero.last() } else { zero.next() };
+            let k = if last { zero.next_back() } else { zero.next() };
             let k = k.expect("the oracle always offers a zero-cost move");
             st.apply(Move::from_class(k, n_labels), &base);
             steps += 1;
@@ -377,8 +397,11 @@ mod tests {
         for (heads, labels) in cases {
             for last in [false, true] {
                 let built = follow_oracle(heads, labels, 3, last);
-                let want: Vec<(u32, u16)> =
-                    heads.iter().zip(labels.iter()).map(|(&h, &l)| (h, l)).collect();
+                let want: Vec<(u32, u16)> = heads
+                    .iter()
+                    .zip(labels.iter())
+                    .map(|(&h, &l)| (h, l))
+                    .collect();
                 assert_eq!(built, want, "heads {heads:?}");
             }
         }

@@ -27,8 +27,11 @@ fn follow_oracle(heads: &[u32], labels: &[u16], n_labels: usize, last: bool) -> 
         }
         let c = costs(&st, &gold);
         let mut zero = (0..1 + 2 * n_labels).filter(|&k| c.of(k, n_labels) == Some(0));
-        let k = if last { zero.last() } else { zero.next() };
-        st.apply(Move::from_class(k.expect("a zero-cost move exists"), n_labels), &base);
+        let k = if last { zero.next_back() } else { zero.next() };
+        st.apply(
+            Move::from_class(k.expect("a zero-cost move exists"), n_labels),
+            &base,
+        );
     }
     st.nodes[1..].iter().map(|n| (n.head, n.label)).collect()
 }
@@ -55,7 +58,12 @@ fn oracle_rebuilds_every_projective_training_tree() {
             .collect();
         let want: Vec<(u32, u16)> = heads.iter().copied().zip(labels.iter().copied()).collect();
         for last in [false, true] {
-            assert_eq!(follow_oracle(&heads, &labels, 64, last), want, "{:?}", s.comment("sent_id"));
+            assert_eq!(
+                follow_oracle(&heads, &labels, 64, last),
+                want,
+                "{:?}",
+                s.comment("sent_id")
+            );
         }
         checked += 1;
     }
@@ -73,8 +81,10 @@ fn projectivisation_keeps_trees_valid() {
         assert!(projective::is_tree(&heads));
         // Projective now: following the oracle rebuilds the lifted tree exactly.
         let labels = vec![0u16; heads.len()];
-        let rebuilt: Vec<u32> =
-            follow_oracle(&heads, &labels, 1, false).into_iter().map(|(h, _)| h).collect();
+        let rebuilt: Vec<u32> = follow_oracle(&heads, &labels, 1, false)
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect();
         assert_eq!(rebuilt, heads);
         for &(d, h) in &lifted {
             assert_eq!(orig[d - 1], h);
@@ -85,7 +95,10 @@ fn projectivisation_keeps_trees_valid() {
 
 fn small_parser() -> Parser {
     let data = sample();
-    let opts = ParserOptions { epochs: 2, ..ParserOptions::default() };
+    let opts = ParserOptions {
+        epochs: 2,
+        ..ParserOptions::default()
+    };
     Parser::train(&data[..60], None, &opts)
 }
 
@@ -107,21 +120,34 @@ fn any_token_sequence_gets_one_tree() {
     let data = sample();
     // A 5,000-token "sentence" made of fixture tokens, and one of 50,000: both finish in
     // 2n moves, without recursion.
-    let pool: Vec<Token> = data.iter().flat_map(|s| s.sentence.tokens.iter().cloned()).collect();
+    let pool: Vec<Token> = data
+        .iter()
+        .flat_map(|s| s.sentence.tokens.iter().cloned())
+        .collect();
     for n in [5_000, 50_000] {
-        let mut s = Sentence { tokens: pool.iter().cycle().take(n).cloned().collect(), ..Sentence::default() };
+        let mut s = Sentence {
+            tokens: pool.iter().cycle().take(n).cloned().collect(),
+            ..Sentence::default()
+        };
         parser.parse(&mut s);
         assert_tree(&s.tokens);
     }
     // Odd input: empty strings, unknown tags, control characters, a single token.
-    let odd = |form: &str, xpos: &str| Token { form: form.into(), xpos: xpos.into(), ..Token::default() };
+    let odd = |form: &str, xpos: &str| Token {
+        form: form.into(),
+        xpos: xpos.into(),
+        ..Token::default()
+    };
     for tokens in [
         vec![],
         vec![odd("", "")],
         vec![odd("\u{0}", "???"), odd("ﬃ", ""), odd("", "NN")],
         (0..300).map(|i| odd(&"x".repeat(i), "FW")).collect(),
     ] {
-        let mut s = Sentence { tokens, ..Sentence::default() };
+        let mut s = Sentence {
+            tokens,
+            ..Sentence::default()
+        };
         parser.parse(&mut s);
         assert_tree(&s.tokens);
     }
@@ -142,7 +168,10 @@ fn corrupt_model_files_are_errors() {
         let _ = Parser::from_bytes(&flipped);
         flipped[i] ^= 0x5a;
     }
-    assert!(matches!(Parser::from_bytes(b"NGTAGGER\x01\0\0\0"), Err(ModelError::BadMagic { .. })));
+    assert!(matches!(
+        Parser::from_bytes(b"NGTAGGER\x01\0\0\0"),
+        Err(ModelError::BadMagic { .. })
+    ));
 }
 
 #[test]
@@ -152,6 +181,12 @@ fn scores_and_universal_part() {
     let parser = small_parser();
     let data = sample();
     let s = parser.evaluate(&data[300..]);
-    assert_eq!(s.tokens, data[300..].iter().map(|s| s.sentence.tokens.len()).sum::<usize>());
+    assert_eq!(
+        s.tokens,
+        data[300..]
+            .iter()
+            .map(|s| s.sentence.tokens.len())
+            .sum::<usize>()
+    );
     assert!(s.las <= s.las_universal && s.las_universal <= s.uas && s.uas <= 1.0);
 }

@@ -80,7 +80,11 @@ struct Example {
 /// The relation a training token's arc is learnt as: its deprel, or `dep` when that is
 /// missing or claims `root` for a word that is not the root.
 fn relation(t: &Token) -> &str {
-    if t.deprel.is_empty() || t.deprel == ROOT_RELATION { "dep" } else { &t.deprel }
+    if t.deprel.is_empty() || t.deprel == ROOT_RELATION {
+        "dep"
+    } else {
+        &t.deprel
+    }
 }
 
 pub(super) fn train(
@@ -91,10 +95,13 @@ pub(super) fn train(
     let mut report = TrainReport::default();
 
     // Trees, made projective.
-    let mut trees: Vec<(&[Token], Vec<u32>, Vec<(usize, u32)>)> = Vec::new();
+    let mut trees: Vec<TrainTree<'_>> = Vec::new();
     for s in train {
         let tokens = s.sentence.tokens.as_slice();
-        let heads: Vec<u32> = tokens.iter().map(|t| u32::try_from(t.head).unwrap_or(u32::MAX)).collect();
+        let heads: Vec<u32> = tokens
+            .iter()
+            .map(|t| u32::try_from(t.head).unwrap_or(u32::MAX))
+            .collect();
         if tokens.is_empty() || !projective::is_tree(&heads) {
             report.skipped += 1;
             continue;
@@ -139,8 +146,11 @@ pub(super) fn train(
         names.push("dep".to_owned());
     }
     names.sort();
-    let name_id: HashMap<String, u16> =
-        names.iter().enumerate().map(|(i, s)| (s.clone(), i as u16)).collect();
+    let name_id: HashMap<String, u16> = names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), i as u16))
+        .collect();
     let base_id = |t: &Token| name_id.get(relation(t)).copied().unwrap_or(0);
 
     // Lifted-arc labels worth keeping.
@@ -151,8 +161,10 @@ pub(super) fn train(
             *pairs.entry(key).or_default() += 1;
         }
     }
-    let mut kept: Vec<((u16, u16), usize)> =
-        pairs.into_iter().filter(|&(_, c)| c >= opts.min_lifted_label_count).collect();
+    let mut kept: Vec<((u16, u16), usize)> = pairs
+        .into_iter()
+        .filter(|&(_, c)| c >= opts.min_lifted_label_count)
+        .collect();
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     kept.truncate(MAX_LABELS.saturating_sub(names.len()));
     let mut lifted_labels: Vec<(u16, u16)> = kept.into_iter().map(|(p, _)| p).collect();
@@ -171,15 +183,20 @@ pub(super) fn train(
     for (tokens, heads, lifted) in &trees {
         let mut toks = Vec::new();
         encoder.encode(tokens, &mut norm, &mut toks);
-        let mut label_ids: Vec<u16> =
-            tokens.iter().map(|t| if t.head == 0 { ROOT_LABEL } else { base_id(t) }).collect();
+        let mut label_ids: Vec<u16> = tokens
+            .iter()
+            .map(|t| if t.head == 0 { ROOT_LABEL } else { base_id(t) })
+            .collect();
         for &(d, h) in lifted {
             let pair = (label_ids[d - 1], base_id(&tokens[h as usize - 1]));
             if let Some(&id) = lifted_id.get(&pair) {
                 label_ids[d - 1] = id;
             }
         }
-        examples.push(Example { toks, gold: Gold::new(heads, &label_ids) });
+        examples.push(Example {
+            toks,
+            gold: Gold::new(heads, &label_ids),
+        });
     }
 
     // Epochs.
@@ -245,14 +262,21 @@ pub(super) fn train(
                 }
                 labelled.tick();
                 typed.tick();
-                let follow =
-                    if exploring && rng.unit() < opts.explore_probability { predicted } else { gold };
+                let follow = if exploring && rng.unit() < opts.explore_probability {
+                    predicted
+                } else {
+                    gold
+                };
                 state.apply(Move::from_class(follow, n_labels), &labels.base);
             }
         }
         let mut er = EpochReport {
             epoch,
-            train_accuracy: if moves == 0 { 0.0 } else { right as f64 / moves as f64 },
+            train_accuracy: if moves == 0 {
+                0.0
+            } else {
+                right as f64 / moves as f64
+            },
             updates,
             features: labelled.len() + typed.len(),
             dev: None,
@@ -277,3 +301,6 @@ pub(super) fn train(
     };
     (parser, report)
 }
+
+/// A training sentence's tokens, its projectivised heads and its (dependent, label) arcs.
+type TrainTree<'a> = (&'a [Token], Vec<u32>, Vec<(usize, u32)>);

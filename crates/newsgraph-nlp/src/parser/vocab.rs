@@ -66,8 +66,11 @@ pub(crate) struct Vocab {
 impl Vocab {
     /// The strings counted at least `min_count` times, in sorted order.
     pub(crate) fn from_counts(counts: &HashMap<String, usize>, min_count: usize) -> Self {
-        let mut items: Vec<&String> =
-            counts.iter().filter(|&(_, &c)| c >= min_count).map(|(s, _)| s).collect();
+        let mut items: Vec<&String> = counts
+            .iter()
+            .filter(|&(_, &c)| c >= min_count)
+            .map(|(s, _)| s)
+            .collect();
         items.sort();
         Self::from_sorted(items.into_iter().map(|s| s.as_str().into()).collect())
     }
@@ -130,8 +133,10 @@ mod tests {
             normalize_into(input, &mut s);
             assert_eq!(s, expected);
         }
-        let counts: HashMap<String, usize> =
-            [("b", 3), ("a", 2), ("c", 1)].iter().map(|&(k, v)| (k.to_owned(), v)).collect();
+        let counts: HashMap<String, usize> = [("b", 3), ("a", 2), ("c", 1)]
+            .iter()
+            .map(|&(k, v)| (k.to_owned(), v))
+            .collect();
         let v = Vocab::from_counts(&counts, 2);
         assert_eq!(v.id("a"), FIRST_ID);
         assert_eq!(v.id("b"), FIRST_ID + 1);

@@ -65,12 +65,20 @@ impl TrainWeights {
     pub(crate) fn update(&mut self, feats: &[u64], good: u8, bad: u8) {
         let now = self.clock;
         for &key in feats {
+            if key == 1 {
+                continue;
+            }
             let row = self.rows.entry(key).or_default();
             for (class, delta) in [(good, 1), (bad, -1)] {
                 let cell = match row.iter().position(|c| c.class == class) {
                     Some(i) => &mut row[i],
                     None => {
-                        row.push(Cell { class, weight: 0, stamp: now, total: 0 });
+                        row.push(Cell {
+                            class,
+                            weight: 0,
+                            stamp: now,
+                            total: 0,
+                        });
                         let last = row.len() - 1;
                         &mut row[last]
                     }
@@ -113,7 +121,11 @@ impl TrainWeights {
             }
         }
         rows.sort_unstable_by_key(|r| r.0);
-        let scale = if max_abs > 0.0 { f64::from(MAX_WEIGHT) / max_abs } else { 1.0 };
+        let scale = if max_abs > 0.0 {
+            f64::from(MAX_WEIGHT) / max_abs
+        } else {
+            1.0
+        };
         let mut compiled = Vec::with_capacity(rows.len());
         for (key, mut row) in rows {
             row.sort_unstable_by_key(|e| e.0);
@@ -206,7 +218,12 @@ impl Weights {
         let mut buckets = vec![Bucket::default(); n_buckets];
         let mut data: Vec<i16> = vec![0];
         let mut keys = Vec::with_capacity(rows.len());
-        let dense_div = *DENSE_DIV.get_or_init(|| std::env::var("DENSE_DIV").ok().and_then(|v| v.parse().ok()).unwrap_or(4));
+        let dense_div = *DENSE_DIV.get_or_init(|| {
+            std::env::var("DENSE_DIV")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(4)
+        });
         for (key, row) in rows {
             let start = data.len() as u32;
             if row.len() * dense_div >= classes {
@@ -239,7 +256,14 @@ impl Weights {
             }
         }
         let entries = rows.iter().map(|r| r.1.len()).sum();
-        Weights { buckets, mask, data, classes, keys, entries }
+        Weights {
+            buckets,
+            mask,
+            data,
+            classes,
+            keys,
+            entries,
+        }
     }
 
     /// Offset of `key`'s run in `data` (0, an empty run, when the model lacks it).
@@ -248,7 +272,9 @@ impl Weights {
         let t = tag(key);
         let mut b = key as usize & self.mask;
         loop {
-            let Some(bucket) = self.buckets.get(b) else { return 0 };
+            let Some(bucket) = self.buckets.get(b) else {
+                return 0;
+            };
             let m = matches(bucket, t);
             let start = bucket.starts[(m.trailing_zeros() as usize) & (WAYS - 1)];
             // Overflowing into the next bucket is rare; found-or-absent is a select, not a
@@ -271,7 +297,10 @@ impl Weights {
     pub(crate) fn score(&self, feats: &[u64], scores: &mut Scores) {
         let mut touch = 0u32;
         for &key in feats {
-            touch ^= self.buckets.get(key as usize & self.mask).map_or(0, |b| b.tags[0]);
+            touch ^= self
+                .buckets
+                .get(key as usize & self.mask)
+                .map_or(0, |b| b.tags[0]);
         }
         std::hint::black_box(touch);
         let mut starts = [0u32; N_TEMPLATES];
@@ -292,9 +321,13 @@ impl Weights {
         let mut pending = 0;
         for &start in starts {
             let start = start as usize;
-            let Some(&len) = self.data.get(start) else { continue };
+            let Some(&len) = self.data.get(start) else {
+                continue;
+            };
             if len == DENSE {
-                let Some(row) = self.data.get(start + 1..start + 1 + classes) else { continue };
+                let Some(row) = self.data.get(start + 1..start + 1 + classes) else {
+                    continue;
+                };
                 for (a, &w) in lanes.iter_mut().zip(row) {
                     *a = a.wrapping_add(w);
                 }
@@ -305,7 +338,9 @@ impl Weights {
                 }
             } else {
                 let end = start + 1 + 2 * len.max(0) as usize;
-                let Some(run) = self.data.get(start + 1..end) else { continue };
+                let Some(run) = self.data.get(start + 1..end) else {
+                    continue;
+                };
                 for pair in run.chunks_exact(2) {
                     scores[usize::from(pair[0] as u8)] += i32::from(pair[1]);
                 }
@@ -320,8 +355,11 @@ impl Weights {
     pub(crate) fn pruned(&self, min_abs: i16) -> Weights {
         let mut rows = Vec::new();
         for &(key, start) in &self.keys {
-            let row: Vec<(u8, i16)> =
-                self.entries_of(start).into_iter().filter(|e| e.1.abs() >= min_abs).collect();
+            let row: Vec<(u8, i16)> = self
+                .entries_of(start)
+                .into_iter()
+                .filter(|e| e.1.abs() >= min_abs)
+                .collect();
             if !row.is_empty() {
                 rows.push((key, row));
             }
@@ -344,8 +382,15 @@ impl Weights {
         let start = start as usize;
         match self.data.get(start) {
             Some(&DENSE) => {
-                let row = self.data.get(start + 1..start + 1 + self.classes).unwrap_or(&[]);
-                row.iter().enumerate().filter(|&(_, &w)| w != 0).map(|(c, &w)| (c as u8, w)).collect()
+                let row = self
+                    .data
+                    .get(start + 1..start + 1 + self.classes)
+                    .unwrap_or(&[]);
+                row.iter()
+                    .enumerate()
+                    .filter(|&(_, &w)| w != 0)
+                    .map(|(c, &w)| (c as u8, w))
+                    .collect()
             }
             Some(&len) => {
                 let end = start + 1 + 2 * len.max(0) as usize;
@@ -387,7 +432,9 @@ impl Weights {
         let mut prev = 0u64;
         for _ in 0..n {
             let delta = r.varint()?;
-            let key = prev.checked_add(delta).filter(|&k| delta > 0 && k < 1 << 48);
+            let key = prev
+                .checked_add(delta)
+                .filter(|&k| delta > 0 && k < 1 << 48);
             let Some(key) = key else {
                 return Err(ModelError::Invalid("feature keys out of order".into()));
             };

@@ -297,7 +297,11 @@ pub(crate) const WORD_POSITIONS: [usize; 7] = [
 
 /// Writes the features of a token's form alone.
 pub(crate) fn word_features(a: &Atoms, out: &mut [u64]) {
-    let low = if a.flags == 0 { FLAG_BITS } else { u64::from(a.flags.trailing_zeros()) };
+    let low = if a.flags == 0 {
+        FLAG_BITS
+    } else {
+        u64::from(a.flags.trailing_zeros())
+    };
     out[0] = f1(t::BIAS, 0);
     out[1] = f1(t::WORD, a.word);
     for (k, &p) in a.prefix.iter().enumerate() {
@@ -323,7 +327,9 @@ pub(crate) fn context_features(atoms: &[Atoms], i: usize, out: &mut [u64]) {
         if k < 0 {
             PAD[(-k - 1).min(1) as usize]
         } else {
-            atoms.get(k as usize).map_or(PAD[2 + (k as usize - atoms.len()).min(1)], |x| x.word)
+            atoms
+                .get(k as usize)
+                .map_or(PAD[2 + (k as usize - atoms.len()).min(1)], |x| x.word)
         }
     };
     let prev = i.checked_sub(1).and_then(|k| atoms.get(k));
@@ -342,8 +348,14 @@ pub(crate) fn context_features(atoms: &[Atoms], i: usize, out: &mut [u64]) {
     out[8] = f2(t::PREV_NEXT_WORD, w_1, w1);
     out[9] = f1(t::PREV_SHAPE, shape(prev, PAD[0]));
     out[10] = f1(t::NEXT_SHAPE, shape(next, PAD[2]));
-    // Sentence-initial capitals say little; other capitals say a lot.
-    out[11] = f2(t::FIRST_WORD, a.word, u64::from(i == 0) * 2 + (a.flags & FLAG_INITIAL_UPPER));
+    // Sentence-initial capitals say little; other capitals say a lot. For other tokens this
+    // would repeat the word feature, so it is left out (key 0 is never looked up).
+    let case = u64::from(i == 0) * 2 + u64::from(a.flags & FLAG_INITIAL_UPPER != 0);
+    out[11] = if case == 0 {
+        0
+    } else {
+        f2(t::FIRST_WORD, a.word, case)
+    };
 }
 
 /// Tag atom for a position before the sentence (`k` = 1 or 2 back) or after it.
@@ -436,10 +448,19 @@ mod tests {
     #[test]
     fn features_are_distinct_and_non_zero() {
         let mut buf = String::new();
-        let atoms: Vec<Atoms> = ["I", "saw", "it"].iter().map(|w| atoms(w, &mut buf)).collect();
+        let atoms: Vec<Atoms> = ["I", "saw", "it"]
+            .iter()
+            .map(|w| atoms(w, &mut buf))
+            .collect();
         for i in 0..atoms.len() {
             let mut f = assembled(&atoms, i);
-            assert!(f.iter().all(|&k| k != 0));
+            // Only the sentence-initial / capitalised-word feature may be absent.
+            assert!(
+                f.iter()
+                    .enumerate()
+                    .all(|(k, &key)| key != 0 || k == N_WORD + 11)
+            );
+            f[N_WORD + 11] = 1;
             f.sort_unstable();
             f.dedup();
             assert_eq!(f.len(), N_STATIC + N_LEFT + N_RIGHT);
@@ -449,7 +470,10 @@ mod tests {
     #[test]
     fn word_positions_are_the_word_features() {
         let mut buf = String::new();
-        let base: Vec<Atoms> = ["we", "saw", "it"].iter().map(|w| atoms(w, &mut buf)).collect();
+        let base: Vec<Atoms> = ["We", "Saw", "it"]
+            .iter()
+            .map(|w| atoms(w, &mut buf))
+            .collect();
         let mut other = base.clone();
         other[1].word ^= 0xdead;
         other[1].exact ^= 0xbeef;

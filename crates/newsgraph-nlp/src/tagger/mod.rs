@@ -20,9 +20,7 @@ use crate::binio::{ModelError, Reader, Writer};
 use crate::conllu::{self, ConlluSentence};
 use crate::lemma::Lemmatizer;
 use crate::token::{Sentence, Upos};
-use features::{
-    Atoms, N_LEFT, N_RIGHT, N_STATIC, N_WORD, NO_TAG_AFTER, NO_TAG_BEFORE,
-};
+use features::{Atoms, N_LEFT, N_RIGHT, N_STATIC, N_WORD, NO_TAG_AFTER, NO_TAG_BEFORE};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -73,10 +71,10 @@ impl Default for TaggerOptions {
             seed: 0x5eed_7a66,
             two_pass: true,
             folds: 4,
-            dict_min_count: 20,
-            dict_min_share: 0.995,
+            dict_min_count: 10,
+            dict_min_share: 0.98,
             min_weight: 1,
-            min_feature_count: 1,
+            min_feature_count: 2,
             word_dropout: 0.25,
             cache_min_count: 2,
             base_shift: 2,
@@ -122,7 +120,10 @@ impl WordCache {
             pass1.add_all(&keys, &mut scores[r * n_labels..(r + 1) * n_labels]);
             pairs.push((a.exact, r as u32));
         }
-        WordCache { rows: KeyMap::build(&pairs), scores }
+        WordCache {
+            rows: KeyMap::build(&pairs),
+            scores,
+        }
     }
 }
 
@@ -232,7 +233,9 @@ impl Decoder<'_> {
                 continue;
             }
             let row = &mut out[i * l..(i + 1) * l];
-            let cached = self.cache.and_then(|c| c.rows.get(a.exact).map(|r| (c, r as usize)));
+            let cached = self
+                .cache
+                .and_then(|c| c.rows.get(a.exact).map(|r| (c, r as usize)));
             match cached {
                 Some((c, r)) => {
                     row.copy_from_slice(&c.scores[r * l..(r + 1) * l]);
@@ -247,7 +250,8 @@ impl Decoder<'_> {
         }
     }
 
-    /// Greedy left-to-right decoding of one pass into `out`, over `base` scores.
+    /// Greedy left-to-right decoding of one pass into `out`, over `base` scores; a second
+    /// pass gets the first pass's tags as `right`.
     fn pass(
         &self,
         weights: &Weights,
@@ -293,7 +297,17 @@ impl Decoder<'_> {
     }
 }
 
+/// The shipped model (`models/tagger.bin`), trained by [`train_from_dir`] on UD
+/// English-EWT, whose CC BY-SA 4.0 licence carries over to it.
+const EMBEDDED: &[u8] = include_bytes!("../../models/tagger.bin");
+
 impl Tagger {
+    /// Loads the shipped model (trained on UD English-EWT). Parsing takes tens of
+    /// milliseconds, so load it once and share it.
+    pub fn embedded() -> Result<Tagger, ModelError> {
+        Tagger::from_bytes(EMBEDDED)
+    }
+
     /// Trains a tagger on gold sentences; `dev`, when given, picks the best epoch.
     ///
     /// The same data and options always give the same model, byte for byte.
@@ -328,10 +342,20 @@ impl Tagger {
                 .sentence
                 .tokens
                 .iter()
-                .map(|t| label_ids.get(&(t.upos, t.xpos.as_str())).copied().unwrap_or(u8::MAX))
+                .map(|t| {
+                    label_ids
+                        .get(&(t.upos, t.xpos.as_str()))
+                        .copied()
+                        .unwrap_or(u8::MAX)
+                })
                 .collect();
             let dict_labels = atoms.iter().map(|a| dict.get(a.exact)).collect();
-            Prepared { atoms, statics, dict: dict_labels, gold }
+            Prepared {
+                atoms,
+                statics,
+                dict: dict_labels,
+                gold,
+            }
         };
         let preps: Vec<Prepared> = train.iter().map(prepare).collect();
         let refs: Vec<&Prepared> = preps.iter().collect();
@@ -374,7 +398,6 @@ impl Tagger {
                 right: &right,
                 base: &base,
                 scale: first.scale,
-                shift: opts.base_shift,
             };
             let trained = train::train_pass(
                 &refs,
@@ -392,7 +415,18 @@ impl Tagger {
         let cached_forms = frequent_forms(train, &dict, opts.cache_min_count);
         let cache = WordCache::build(&cached_forms, &pass1, n_labels);
         let base_shift = opts.base_shift;
-        (Tagger { labels, dict, pass1, pass2, base_shift, cached_forms, cache }, report)
+        (
+            Tagger {
+                labels,
+                dict,
+                pass1,
+                pass2,
+                base_shift,
+                cached_forms,
+                cache,
+            },
+            report,
+        )
     }
 
     fn decoder(&self) -> Decoder<'_> {
@@ -458,7 +492,10 @@ impl Tagger {
             let upos = *Upos::ALL
                 .get(id)
                 .ok_or_else(|| ModelError::Invalid(format!("UPOS id {id}")))?;
-            labels.push(Label { upos, xpos: r.str()?.to_owned() });
+            labels.push(Label {
+                upos,
+                xpos: r.str()?.to_owned(),
+            });
         }
         let dict = KeyMap::read(&mut r, n)?;
         let n_forms = r.len()?;
@@ -467,7 +504,9 @@ impl Tagger {
             cached_forms.push(r.str()?.to_owned());
         }
         if cached_forms.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(ModelError::Invalid("cached forms not sorted and distinct".into()));
+            return Err(ModelError::Invalid(
+                "cached forms not sorted and distinct".into(),
+            ));
         }
         let pass1 = Weights::read(&mut r, n)?;
         let (pass2, base_shift) = match r.u8()? {
@@ -482,15 +521,28 @@ impl Tagger {
             b => return Err(ModelError::Invalid(format!("second-pass flag {b}"))),
         };
         if !r.is_at_end() {
-            return Err(ModelError::Invalid("trailing bytes after the tagger model".into()));
+            return Err(ModelError::Invalid(
+                "trailing bytes after the tagger model".into(),
+            ));
         }
         let cache = WordCache::build(&cached_forms, &pass1, n);
-        Ok(Tagger { labels, dict, pass1, pass2, base_shift, cached_forms, cache })
+        Ok(Tagger {
+            labels,
+            dict,
+            pass1,
+            pass2,
+            base_shift,
+            cached_forms,
+            cache,
+        })
     }
 
     /// Size figures for logs: labels, dictionary forms, cached forms, features and weights.
     pub fn stats(&self) -> TaggerStats {
-        let (f2, w2) = self.pass2.as_ref().map_or((0, 0), |p| (p.n_features(), p.n_weights()));
+        let (f2, w2) = self
+            .pass2
+            .as_ref()
+            .map_or((0, 0), |p| (p.n_features(), p.n_weights()));
         TaggerStats {
             labels: self.labels.len(),
             dictionary: self.dict.len(),
@@ -530,7 +582,10 @@ fn collect_labels(train: &[ConlluSentence]) -> Vec<Label> {
     by_count.truncate(MAX_LABELS);
     let mut labels: Vec<Label> = by_count
         .into_iter()
-        .map(|((upos, xpos), _)| Label { upos, xpos: xpos.to_owned() })
+        .map(|((upos, xpos), _)| Label {
+            upos,
+            xpos: xpos.to_owned(),
+        })
         .collect();
     labels.sort_by(|a, b| (a.upos, &a.xpos).cmp(&(b.upos, &b.xpos)));
     labels
@@ -546,7 +601,11 @@ fn build_dict(
     for s in train {
         for t in &s.sentence.tokens {
             if let Some(&l) = label_ids.get(&(t.upos, t.xpos.as_str())) {
-                *counts.entry(t.form.as_str()).or_default().entry(l).or_default() += 1;
+                *counts
+                    .entry(t.form.as_str())
+                    .or_default()
+                    .entry(l)
+                    .or_default() += 1;
             }
         }
     }
@@ -557,7 +616,8 @@ fn build_dict(
         else {
             continue;
         };
-        if total >= opts.dict_min_count && f64::from(top) >= opts.dict_min_share * f64::from(total) {
+        if total >= opts.dict_min_count && f64::from(top) >= opts.dict_min_share * f64::from(total)
+        {
             pairs.push((features::form_key(form), label));
         }
     }
@@ -588,11 +648,13 @@ fn frequent_forms(train: &[ConlluSentence], dict: &KeyMap<u8>, min_count: u32) -
 
 fn best_epoch(history: &[Option<f64>], opts: &TaggerOptions) -> usize {
     let mut best: Option<(usize, f64)> = None;
-    for (i, s) in history.iter().enumerate() {
-        if let Some(s) = s {
-            if best.is_none_or(|(_, b)| *s > b) {
-                best = Some((i + 1, *s));
-            }
+    for (i, s) in history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i, s)))
+    {
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((i + 1, s));
         }
     }
     best.map_or(opts.epochs, |(e, _)| e)
@@ -628,7 +690,14 @@ fn jackknife(
         for i in held {
             let p = preps[i];
             decoder.static_scores(&p.atoms, &p.dict, &mut scores);
-            decoder.pass(&trained.weights, &p.atoms, &p.dict, &scores, None, &mut tags[i]);
+            decoder.pass(
+                &trained.weights,
+                &p.atoms,
+                &p.dict,
+                &scores,
+                None,
+                &mut tags[i],
+            );
             base[i] = scores
                 .iter()
                 .map(|&s| (f64::from(s >> opts.base_shift) / trained.scale) as f32)
@@ -671,7 +740,12 @@ pub fn evaluate(tagger: &Tagger, lemmatizer: &Lemmatizer, gold: &[ConlluSentence
         }
     }
     let share = |n: usize| n as f64 / tokens.max(1) as f64;
-    TagScores { upos: share(upos), xpos: share(xpos), lemma: share(lemma), tokens }
+    TagScores {
+        upos: share(upos),
+        xpos: share(xpos),
+        lemma: share(lemma),
+        tokens,
+    }
 }
 
 /// Why training from a treebank directory failed.
@@ -731,11 +805,18 @@ pub fn read_split(dir: &Path, suffix: &'static str) -> Result<Vec<ConlluSentence
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix)))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(suffix))
+        })
         .collect();
     names.sort();
     let Some(path) = names.into_iter().next() else {
-        return Err(TrainError::Missing { dir: dir.to_owned(), suffix });
+        return Err(TrainError::Missing {
+            dir: dir.to_owned(),
+            suffix,
+        });
     };
     let text = std::fs::read_to_string(&path).map_err(io(&path))?;
     conllu::parse(&text).map_err(|source| TrainError::Conllu { path, source })

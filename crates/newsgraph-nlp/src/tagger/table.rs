@@ -11,78 +11,122 @@ use crate::binio::{ModelError, Reader, Writer};
 pub(crate) struct Entry {
     /// Label id.
     pub label: u8,
+    /// Marks the last entry of a feature's run (it fills what would be padding).
+    last: bool,
     /// Quantised weight.
     pub weight: i16,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Slot {
-    key: u64,
-    start: u32,
-    len: u32,
+impl Entry {
+    /// A weight for `label`.
+    pub(crate) fn new(label: u8, weight: i16) -> Self {
+        Entry {
+            label,
+            last: false,
+            weight,
+        }
+    }
 }
+
+/// A table slot: the key's upper 32 bits (its lower bits chose the slot) and where its run
+/// of entries starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    fingerprint: u32,
+    start: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
 
 /// Quantised feature weights with fast lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Weights {
     mask: usize,
     slots: Vec<Slot>,
+    /// Runs of entries, one per feature, in key order.
     entries: Vec<Entry>,
-    /// One bit per hash bucket (from other key bits than the slot index): most lookups of
-    /// unseen features stop here, in a bit set small enough to stay in cache.
+    /// Feature keys in increasing order (for serialisation).
+    keys: Vec<u64>,
+    /// One bit per hash bucket: most lookups of unseen features stop here, in a bit set
+    /// small enough to stay in cache.
     filter: Vec<u64>,
     filter_mask: usize,
-    n_features: usize,
 }
 
-/// Bucket of a key in the presence filter.
+/// Bucket of a key in the presence filter (other bits than the slot index).
 #[inline]
 fn filter_bit(key: u64, mask: usize) -> usize {
-    ((key >> 32) as usize) & mask
+    ((key >> 24) as usize) & mask
 }
 
 impl Weights {
-    /// Builds the table from features sorted by strictly increasing, non-zero key.
+    /// Builds the table from features sorted by strictly increasing, non-zero key, each with
+    /// at least one entry.
     pub(crate) fn from_sorted(features: &[(u64, Vec<Entry>)]) -> Result<Self, ModelError> {
         let total: usize = features.iter().map(|(_, e)| e.len()).sum();
-        if u32::try_from(total).is_err() {
+        if total >= EMPTY as usize {
             return Err(ModelError::Invalid("too many weights".into()));
         }
         let mut last = 0u64;
-        for (key, _) in features {
+        for (key, entries) in features {
             if *key == 0 || *key <= last {
-                return Err(ModelError::Invalid("feature keys not strictly increasing".into()));
+                return Err(ModelError::Invalid(
+                    "feature keys not strictly increasing".into(),
+                ));
+            }
+            if entries.is_empty() {
+                return Err(ModelError::Invalid("feature without weights".into()));
             }
             last = *key;
         }
         Ok(Self::build(features))
     }
 
-    /// Builds the table from features known to have distinct non-zero keys and fewer than
-    /// 2^32 weights in all (the trainer's output).
+    /// Builds the table from features known to have distinct non-zero keys, non-empty runs
+    /// and fewer than 2^32 - 1 entries in all (the trainer's output).
     pub(crate) fn build(features: &[(u64, Vec<Entry>)]) -> Self {
-        let cap = (features.len() * 2).max(16).next_power_of_two();
+        // At most three quarters full: probes stay short and usually within a cache line.
+        let n = features.len();
+        let cap = (n + n / 3 + 16).next_power_of_two();
         let mask = cap - 1;
-        let mut slots = vec![Slot::default(); cap];
+        let mut slots = vec![
+            Slot {
+                fingerprint: 0,
+                start: EMPTY
+            };
+            cap
+        ];
         let total: usize = features.iter().map(|(_, e)| e.len()).sum();
         let mut entries = Vec::with_capacity(total);
+        let mut keys = Vec::with_capacity(n);
         // About 16 bits per feature: roughly 6% of unseen keys pass the filter.
-        let filter_bits = (features.len() * 16).max(64).next_power_of_two();
+        let filter_bits = (n * 16).max(64).next_power_of_two();
         let filter_mask = filter_bits - 1;
         let mut filter = vec![0u64; filter_bits / 64];
-        for (key, es) in features {
+        for (key, run) in features {
             let b = filter_bit(*key, filter_mask);
             filter[b / 64] |= 1 << (b % 64);
             let start = entries.len() as u32;
-            let len = es.len() as u32;
-            entries.extend_from_slice(es);
+            entries.extend_from_slice(run);
+            if let Some(e) = entries.last_mut() {
+                e.last = true;
+            }
+            keys.push(*key);
+            let fingerprint = (*key >> 32) as u32;
             let mut i = (*key as usize) & mask;
-            while slots[i].key != 0 && slots[i].key != *key {
+            while slots[i].start != EMPTY {
                 i = (i + 1) & mask;
             }
-            slots[i] = Slot { key: *key, start, len };
+            slots[i] = Slot { fingerprint, start };
         }
-        Self { mask, slots, entries, filter, filter_mask, n_features: features.len() }
+        Self {
+            mask,
+            slots,
+            entries,
+            keys,
+            filter,
+            filter_mask,
+        }
     }
 
     /// Adds the weights of every known feature in `keys` to `scores`.
@@ -93,13 +137,16 @@ impl Weights {
     #[inline]
     pub(crate) fn add_all(&self, keys: &[u64], scores: &mut [i32]) {
         const BATCH: usize = 48;
-        let mut home = [Slot::default(); BATCH];
+        let mut home = [Slot {
+            fingerprint: 0,
+            start: EMPTY,
+        }; BATCH];
         let mut live = [0u64; BATCH];
         for chunk in keys.chunks(BATCH) {
             let mut n = 0;
             for &k in chunk {
                 let b = filter_bit(k, self.filter_mask);
-                if self.filter[b / 64] >> (b % 64) & 1 != 0 {
+                if k != 0 && self.filter[b / 64] >> (b % 64) & 1 != 0 {
                     live[n] = k;
                     n += 1;
                 }
@@ -108,22 +155,22 @@ impl Weights {
                 *h = self.slots[(k as usize) & self.mask];
             }
             for (h, &key) in home.iter().zip(&live[..n]) {
+                let fingerprint = (key >> 32) as u32;
                 let mut slot = *h;
                 let mut i = (key as usize) & self.mask;
-                while slot.key != key {
-                    if slot.key == 0 {
-                        break;
-                    }
+                while slot.fingerprint != fingerprint && slot.start != EMPTY {
                     i = (i + 1) & self.mask;
                     slot = self.slots[i];
                 }
-                if slot.key != key {
+                if slot.start == EMPTY {
                     continue;
                 }
-                let start = slot.start as usize;
-                for e in &self.entries[start..start + slot.len as usize] {
+                for e in self.entries.iter().skip(slot.start as usize) {
                     if let Some(s) = scores.get_mut(usize::from(e.label)) {
                         *s += i32::from(e.weight);
+                    }
+                    if e.last {
+                        break;
                     }
                 }
             }
@@ -132,7 +179,7 @@ impl Weights {
 
     /// Number of features.
     pub(crate) fn n_features(&self) -> usize {
-        self.n_features
+        self.keys.len()
     }
 
     /// Number of stored weights.
@@ -140,28 +187,14 @@ impl Weights {
         self.entries.len()
     }
 
-    /// Features in increasing key order.
-    fn sorted(&self) -> Vec<(u64, &[Entry])> {
-        let mut out: Vec<(u64, &[Entry])> = self
-            .slots
-            .iter()
-            .filter(|s| s.key != 0)
-            .map(|s| {
-                let start = s.start as usize;
-                (s.key, &self.entries[start..start + s.len as usize])
-            })
-            .collect();
-        out.sort_unstable_by_key(|(k, _)| *k);
-        out
-    }
-
     /// Appends the table: count, then per feature the key gap, the entry count and the
     /// entries (label gap, weight), all as varints.
     pub(crate) fn write(&self, w: &mut Writer) {
-        let features = self.sorted();
-        w.varint(features.len() as u64);
+        w.varint(self.keys.len() as u64);
         let mut last = 0u64;
-        for (key, entries) in features {
+        let mut run = self.entries.split_inclusive(|e| e.last);
+        for &key in &self.keys {
+            let entries = run.next().unwrap_or(&[]);
             w.varint(key - last);
             last = key;
             w.varint(entries.len() as u64);
@@ -190,14 +223,18 @@ impl Weights {
             let m = r.len()?;
             let mut entries = Vec::with_capacity(m);
             let mut label = 0u8;
-            for _ in 0..m {
+            for k in 0..m {
+                let gap = r.u8()?;
+                if k > 0 && gap == 0 {
+                    return Err(ModelError::Invalid("repeated label in a feature".into()));
+                }
                 label = label
-                    .checked_add(r.u8()?)
+                    .checked_add(gap)
                     .filter(|&l| usize::from(l) < n_labels)
                     .ok_or_else(|| ModelError::Invalid("label out of range".into()))?;
                 let weight = i16::try_from(r.svarint()?)
                     .map_err(|_| ModelError::Invalid("weight out of range".into()))?;
-                entries.push(Entry { label, weight });
+                entries.push(Entry::new(label, weight));
             }
             features.push((key, entries));
         }
@@ -260,7 +297,9 @@ impl KeyMap<u8> {
         let mut last = 0u64;
         for &(key, _) in pairs {
             if key == 0 || key <= last {
-                return Err(ModelError::Invalid("dictionary keys not strictly increasing".into()));
+                return Err(ModelError::Invalid(
+                    "dictionary keys not strictly increasing".into(),
+                ));
             }
             last = key;
         }
@@ -316,13 +355,14 @@ mod tests {
     #[test]
     fn weights_round_trip_and_lookup() {
         let feats = vec![
-            (5u64, vec![Entry { label: 0, weight: 3 }, Entry { label: 2, weight: -7 }]),
-            (21u64, vec![Entry { label: 1, weight: 300 }]),
-            (37u64, vec![Entry { label: 2, weight: 1 }]),
+            (5u64, vec![Entry::new(0, 3), Entry::new(2, -7)]),
+            (37u64, vec![Entry::new(2, 1)]),
+            // Same slot bits as 21, different fingerprint: 21 itself must not match it.
+            (21u64 | 7 << 40, vec![Entry::new(1, 300)]),
         ];
         let w = Weights::from_sorted(&feats).unwrap();
         let mut scores = [0i32; 3];
-        w.add_all(&[5, 21, 99], &mut scores);
+        w.add_all(&[5, 21 | 7 << 40, 99, 21], &mut scores);
         assert_eq!(scores, [3, 300, -7]);
         let mut out = Writer::new(b"NGTEST  ", 1);
         w.write(&mut out);
@@ -335,8 +375,12 @@ mod tests {
 
     #[test]
     fn unsorted_keys_are_refused() {
-        let feats = vec![(9u64, vec![]), (3u64, vec![])];
+        let feats = vec![
+            (9u64, vec![Entry::new(0, 1)]),
+            (3u64, vec![Entry::new(0, 1)]),
+        ];
         assert!(Weights::from_sorted(&feats).is_err());
+        assert!(Weights::from_sorted(&[(9u64, vec![])]).is_err());
         assert!(KeyMap::from_sorted(&[(4, 1), (4, 2)]).is_err());
     }
 

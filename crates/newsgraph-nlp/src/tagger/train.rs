@@ -124,7 +124,12 @@ impl Averaged {
                 let pos = match accs.iter().position(|a| a.label == label) {
                     Some(p) => p,
                     None => {
-                        accs.push(Acc { label, weight: 0, total: 0, stamp: now });
+                        accs.push(Acc {
+                            label,
+                            weight: 0,
+                            total: 0,
+                            stamp: now,
+                        });
                         accs.len() - 1
                     }
                 };
@@ -148,8 +153,17 @@ impl Averaged {
             total as f64 / now as f64
         };
         let scale = scale.unwrap_or_else(|| {
-            let max = self.accs.iter().flatten().map(|a| avg(a).abs()).fold(0.0f64, f64::max);
-            if max > 0.0 { f64::from(i16::MAX) / max } else { 1.0 }
+            let max = self
+                .accs
+                .iter()
+                .flatten()
+                .map(|a| avg(a).abs())
+                .fold(0.0f64, f64::max);
+            if max > 0.0 {
+                f64::from(i16::MAX) / max
+            } else {
+                1.0
+            }
         });
         let min = i32::from(min_weight.max(1));
         let mut features = Vec::new();
@@ -157,9 +171,11 @@ impl Averaged {
             let mut entries: Vec<Entry> = self.accs[i]
                 .iter()
                 .filter_map(|a| {
-                    let q = (avg(a) * scale).round().clamp(f64::from(i16::MIN), f64::from(i16::MAX))
+                    let q = (avg(a) * scale)
+                        .round()
+                        .clamp(f64::from(i16::MIN), f64::from(i16::MAX))
                         as i32;
-                    (q.abs() >= min).then_some(Entry { label: a.label, weight: q as i16 })
+                    (q.abs() >= min).then_some(Entry::new(a.label, q as i16))
                 })
                 .collect();
             if entries.is_empty() {
@@ -181,8 +197,6 @@ pub(crate) struct SecondPass<'a> {
     pub base: &'a [Vec<f32>],
     /// The first pass's quantisation scale, shared by the second pass.
     pub scale: f64,
-    /// How far the base was shifted right (for the record; `base` is already shifted).
-    pub shift: u8,
 }
 
 /// A trained pass: its weights, the quantisation scale and the development score and
@@ -299,7 +313,12 @@ pub(crate) fn train_pass(
         (None, Some(ws)) => ws,
         (None, None) => model.finalize(opts.min_weight, fixed_scale),
     };
-    Trained { weights, scale, dev, errors }
+    Trained {
+        weights,
+        scale,
+        dev,
+        errors,
+    }
 }
 
 /// Index of the highest score; the lowest index wins ties.
