@@ -592,7 +592,7 @@ mod tests {
             amount_of("more than $1 billion"),
             (Some(1e9), Some("more than".into()))
         );
-        assert_eq!(amount_of("6,100 BTC"), (Some(6100.0), None));
+        assert_eq!(amount_of("7,250 tonnes"), (Some(7250.0), None));
         assert_eq!(amount_of("$1.4bn"), (Some(1.4e9), None));
         assert_eq!(amount_of("nearly 2%"), (Some(2.0), Some("nearly".into())));
     }

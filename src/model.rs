@@ -287,7 +287,7 @@ impl LiteralKind {
 /// A literal argument: a value rather than an actor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Literal {
-    /// The words as written ("more than 6,100 BTC").
+    /// The words as written ("more than 7,250 tonnes").
     pub text: String,
     /// What kind of value.
     pub kind: LiteralKind,
