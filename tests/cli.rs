@@ -46,6 +46,16 @@ fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The ids of the stored documents, as the query command prints them in CSV.
+fn stored_ids(store: &Path) -> String {
+    stdout_of(newsgraph(store).args([
+        "query",
+        "--format",
+        "csv",
+        "SELECT ?id WHERE { ?d dcterms:identifier ?id }",
+    ]))
+}
+
 fn check_golden(name: &str, actual: &str) {
     let path = root().join("tests/golden").join(name);
     if std::env::var_os("UPDATE_EXPECT").is_some() {
@@ -342,15 +352,7 @@ fn bad_inputs_are_reported_and_the_batch_goes_on() {
     ];
     assert_eq!(stderr.lines().collect::<Vec<_>>(), expected);
     // The good document is stored.
-    assert_eq!(
-        stdout_of(newsgraph(&store).args([
-            "query",
-            "--format",
-            "csv",
-            "SELECT ?id WHERE { ?d dcterms:identifier ?id }"
-        ])),
-        "id\r\ngood\r\n"
-    );
+    assert_eq!(stored_ids(&store), "id\r\ngood\r\n");
 }
 
 #[test]
@@ -394,15 +396,7 @@ fn missing_store_and_locked_store_are_errors() {
         stdin.write_all(b"Brazil hosted Argentina.").unwrap();
     }
     assert!(holder.wait().unwrap().success());
-    assert_eq!(
-        stdout_of(newsgraph(&store).args([
-            "query",
-            "--format",
-            "csv",
-            "SELECT ?id WHERE { ?d dcterms:identifier ?id }"
-        ])),
-        "id\r\nstdin\r\n"
-    );
+    assert_eq!(stored_ids(&store), "id\r\nstdin\r\n");
 }
 
 #[test]
