@@ -40,11 +40,7 @@ impl TokIds {
 }
 
 /// Number of feature templates.
-pub(crate) const N_TEMPLATES: usize = 103;
-
-/// The first `N_LABELLED` templates score every labelled move; the others score only the
-/// move type (SHIFT, LEFT or RIGHT), which is much cheaper.
-pub(crate) const N_LABELLED: usize = 103;
+pub(crate) const N_TEMPLATES: usize = 85;
 
 /// One key per template.
 pub(crate) type Features = [u64; N_TEMPLATES];
@@ -67,8 +63,6 @@ fn finish(mut h: u64) -> u64 {
     h ^= h >> 33;
     (h >> 16).max(1)
 }
-
-static ABLATE: std::sync::OnceLock<[bool; N_TEMPLATES]> = std::sync::OnceLock::new();
 
 /// Distance bucket between two positions (0 when one is missing).
 #[inline]
@@ -105,8 +99,6 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
             .map_or(0, |&b| u64::from(b) + 1),
         None => 0,
     };
-    let valency =
-        |t: Option<u32>, pick: fn(&Node) -> u16| node(t).map_or(0, |n| u64::from(pick(n)) + 1);
     let labels = |t: Option<u32>, pick: fn(&Node) -> u64| node(t).map_or(0, pick);
 
     let (i_s0, i_s1, i_s2) = (st.stack_at(0), st.stack_at(1), st.stack_at(2));
@@ -139,28 +131,18 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     let m = |t: TokIds| u64::from(t.lemma);
     let u = |t: TokIds| u64::from(t.upos);
 
-    let ablate = ABLATE.get_or_init(|| {
-        let mut a = [false; N_TEMPLATES];
-        if let Ok(v) = std::env::var("ABLATE") {
-            for x in v.split(',').filter(|x| !x.is_empty()) {
-                a[x.parse::<usize>().unwrap()] = true;
-            }
-        }
-        a
-    });
-
     let mut k = 0usize;
     macro_rules! f {
         ($($v:expr),+) => {{
             let mut h = mix(0x243f_6a88_85a3_08d3, k as u64);
             $( h = mix(h, $v); )+
             if let Some(slot) = out.get_mut(k) {
-                *slot = if ablate[k] { 1 } else { finish(h) };
+                *slot = finish(h);
             }
             k += 1;
         }};
     }
-    // Templates scoring every labelled move.
+    // Single positions and pairs of the stack top with its neighbours.
     f!(w(s0), p(s0));
     f!(w(s0));
     f!(p(s0));
@@ -196,8 +178,7 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(p(s1), p(s0), d_s1s0);
     f!(p(s0), p(b0), p(b1));
     f!(p(s1), p(s0), p(b0));
-    debug_assert!(k <= N_LABELLED);
-    // Templates scoring SHIFT, LEFT and RIGHT only.
+    // More context.
     f!(w(s1));
     f!(m(s1));
     f!(w(s2), p(s2));
@@ -217,13 +198,8 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(w(s1), w(s0), p(s0));
     f!(u(s1), u(s0));
     f!(p(b0), p(b1));
-    f!(w(b0), w(b1));
     f!(p(b0), p(b1), p(b2));
     f!(p(s2), p(s1), p(s0));
-    f!(p(s1), p(b0));
-    f!(p(s1), p(s0), p(b0), p(b1));
-    f!(w(s0), p(b0), p(b1));
-    f!(p(s1), w(s0), p(b0));
     f!(w(s0l1));
     f!(p(s0l1));
     f!(w(s0r1));
@@ -252,27 +228,6 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(p(b0), p(b0l1), p(b0l2));
     f!(w(s0), p(s0), l_s0r1);
     f!(w(b0), p(b0), l_b0l1);
-    f!(w(s0), d_s0b0);
-    f!(p(s0), d_s0b0);
-    f!(w(b0), d_s0b0);
-    f!(p(b0), d_s0b0);
-    f!(w(s0), w(b0), d_s0b0);
-    f!(w(s1), d_s1s0);
-    f!(w(s1), w(s0), d_s1s0);
-    f!(w(s0), valency(i_s0, |n| n.n_right));
-    f!(
-        p(s0),
-        valency(i_s0, |n| n.n_right),
-        valency(i_s0, |n| n.n_left)
-    );
-    f!(w(s0), valency(i_s0, |n| n.n_left));
-    f!(w(b0), valency(i_b0, |n| n.n_left));
-    f!(p(b0), valency(i_b0, |n| n.n_left));
-    f!(
-        p(s1),
-        valency(i_s1, |n| n.n_right),
-        valency(i_s1, |n| n.n_left)
-    );
     f!(w(s0), labels(i_s0, |n| n.right_labels));
     f!(w(s0), labels(i_s0, |n| n.left_labels));
     f!(w(b0), labels(i_b0, |n| n.left_labels));

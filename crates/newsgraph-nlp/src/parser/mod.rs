@@ -1,15 +1,18 @@
 //! Dependency parsing: tagged tokens (form, UPOS, XPOS, lemma) in, a labelled Universal
 //! Dependencies tree out (a head and a relation, subtype included, for every token).
 //!
-//! A greedy arc-hybrid transition parser ([`system`]) scored by an averaged perceptron over
-//! Zhang & Nivre-style feature templates ([`features`]), trained with a dynamic oracle and
-//! error exploration (Goldberg & Nivre 2012, 2013). Non-projective training trees are made
-//! projective by lifting, and lifted arcs are lowered again after parsing ([`projective`]).
-//! Every sentence, whatever its tokens, gets a tree with exactly one `root` word in 2n
-//! moves, without recursion.
+//! A greedy arc-hybrid transition parser (`system`) scored by an averaged perceptron over
+//! Zhang & Nivre-style feature templates (`features`), one weight per labelled move, trained
+//! with a dynamic oracle and error exploration (Goldberg & Nivre 2012, 2013). Non-projective
+//! training trees are made projective by lifting arcs (`projective`); lifted arcs may also
+//! be encoded in the label and lowered after parsing (Nivre & Nilsson 2005), which is off by
+//! default because it did not pay on English-EWT. Every sentence, whatever its tokens, gets
+//! a tree with exactly one `root` word in 2n moves, without recursion.
 //!
-//! The model is written with [`crate::binio`]; training is deterministic, so the same data
-//! and [`ParserOptions`] give the same model bytes.
+//! Speed comes from the weight table (`weights`): weights are averaged, pruned and quantised
+//! to i8, features are looked up by integer hash in cache-line buckets, and scores are
+//! summed in i16 lanes. The model is written with [`crate::binio`]; training is
+//! deterministic, so the same data and [`ParserOptions`] give the same model bytes.
 
 mod features;
 mod projective;
@@ -21,7 +24,7 @@ mod weights;
 use crate::binio::{ModelError, Reader, Writer};
 use crate::conllu::{self, ConlluError, ConlluSentence};
 use crate::token::{Sentence, Token};
-use features::{Features, N_LABELLED, N_TEMPLATES, TokIds};
+use features::{Features, N_TEMPLATES, TokIds};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use system::{Move, NO_HEAD, ROOT_LABEL, SHIFT, State};
@@ -36,8 +39,9 @@ const VERSION: u32 = 1;
 /// The relation of the word attached to the artificial root.
 pub const ROOT_RELATION: &str = "root";
 
-/// Most labels a model can have: classes (SHIFT plus LEFT and RIGHT per label) fit a byte.
-const MAX_LABELS: usize = 127;
+/// Most labels a model can have: classes (SHIFT plus LEFT and RIGHT per label) must stay
+/// below [`weights::MAX_CLASSES`]. UD English uses about fifty.
+const MAX_LABELS: usize = (MAX_CLASSES - 1) / 2;
 
 /// Training settings. The defaults are the ones the shipped model was trained with.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,8 +58,9 @@ pub struct ParserOptions {
     pub min_word_count: usize,
     /// Lemmas seen fewer times than this in training are unknown.
     pub min_lemma_count: usize,
-    /// Averaged weights smaller than this in magnitude are dropped from the model.
-    pub prune_below: f64,
+    /// Weights are quantised to −127..=127 for the whole model; those smaller than this in
+    /// magnitude are dropped, which makes the model smaller and faster.
+    pub min_weight: u8,
     /// A lifted non-projective arc keeps its original head's relation in its label (so that it
     /// can be lowered after parsing) when that relation pair occurs at least this often in
     /// training; `usize::MAX` turns the encoding off.
@@ -71,8 +76,8 @@ impl Default for ParserOptions {
             explore_probability: 0.9,
             min_word_count: 2,
             min_lemma_count: 2,
-            prune_below: 0.05,
-            min_lifted_label_count: 5,
+            min_weight: 3,
+            min_lifted_label_count: usize::MAX,
         }
     }
 }
@@ -129,10 +134,10 @@ pub enum ParserTrainError {
         /// The offending line and what is wrong with it.
         source: ConlluError,
     },
-    /// The training file holds no sentence.
+    /// The training split holds no sentence.
     Empty {
-        /// The file.
-        path: PathBuf,
+        /// The treebank directory.
+        dir: PathBuf,
     },
 }
 
@@ -144,7 +149,9 @@ impl fmt::Display for ParserTrainError {
             }
             Self::Io { path, source } => write!(f, "cannot read {}: {source}", path.display()),
             Self::Conllu { path, source } => write!(f, "{}: {source}", path.display()),
-            Self::Empty { path } => write!(f, "{} holds no sentence", path.display()),
+            Self::Empty { dir } => {
+                write!(f, "the train split in {} holds no sentence", dir.display())
+            }
         }
     }
 }
@@ -200,7 +207,7 @@ pub fn train_parser_from_dir(
     let train = load_treebank(ud_dir, "train")?;
     if train.is_empty() {
         return Err(ParserTrainError::Empty {
-            path: ud_dir.join("train"),
+            dir: ud_dir.to_path_buf(),
         });
     }
     let dev = load_treebank(ud_dir, "dev")?;
@@ -275,7 +282,6 @@ struct Workspace {
     norm: String,
     feats: Features,
     scores: Box<Scores>,
-    type_scores: Box<Scores>,
     heads: Vec<u32>,
     labels: Vec<u16>,
     lift: Vec<Option<u16>>,
@@ -289,7 +295,6 @@ impl Default for Workspace {
             norm: String::new(),
             feats: [0; N_TEMPLATES],
             scores: Box::new([0; MAX_CLASSES]),
-            type_scores: Box::new([0; MAX_CLASSES]),
             heads: Vec::new(),
             labels: Vec::new(),
             lift: Vec::new(),
@@ -297,29 +302,33 @@ impl Default for Workspace {
     }
 }
 
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
+}
+
 /// The legal class with the highest score (the lowest class id on ties), or SHIFT when no
 /// move is legal (callers check for final configurations first).
-fn best_legal<T: Copy + PartialOrd>(scores: &[T], st: &State, labels: usize) -> usize {
-    let mut best = SHIFT;
-    let mut best_score: Option<T> = None;
-    let mut consider = |range: std::ops::Range<usize>| {
-        for (k, &s) in scores.iter().enumerate().take(range.end).skip(range.start) {
-            if best_score.is_none_or(|b| s > b) {
-                best = k;
-                best_score = Some(s);
-            }
+fn best_legal<T: Copy + Ord>(scores: &[T], st: &State, labels: usize) -> usize {
+    let ranges = [
+        (st.can_shift(), SHIFT..SHIFT + 1),
+        (st.can_left(), 1..1 + labels),
+        (st.can_right(), 1 + labels..1 + 2 * labels),
+    ];
+    let mut best: Option<(usize, T)> = None;
+    for (legal, range) in ranges {
+        let Some(part) = scores.get(range.clone()).filter(|_| legal) else {
+            continue;
+        };
+        // A maximum then a search vectorise; a running arg-max does not.
+        let Some(&top) = part.iter().max() else {
+            continue;
+        };
+        if best.is_none_or(|(_, b)| top > b) {
+            let at = part.iter().position(|&s| s == top).unwrap_or(0);
+            best = Some((range.start + at, top));
         }
-    };
-    if st.can_shift() {
-        consider(SHIFT..SHIFT + 1);
     }
-    if st.can_left() {
-        consider(1..1 + labels);
-    }
-    if st.can_right() {
-        consider(1 + labels..1 + 2 * labels);
-    }
-    best
+    best.map_or(SHIFT, |(k, _)| k)
 }
 
 /// A trained dependency parser.
@@ -327,34 +336,7 @@ fn best_legal<T: Copy + PartialOrd>(scores: &[T], st: &State, labels: usize) -> 
 pub struct Parser {
     encoder: Encoder,
     labels: Labels,
-    /// Weights of the first [`N_LABELLED`] templates, one per labelled move.
-    labelled: Weights,
-    /// Weights of the other templates, one per move type (SHIFT, LEFT, RIGHT).
-    moves: Weights,
-}
-
-/// Number of move types.
-const MOVE_TYPES: usize = 3;
-
-/// The move type (SHIFT, LEFT, RIGHT) of a labelled move class.
-fn move_type(class: usize, labels: usize) -> usize {
-    if class == SHIFT {
-        0
-    } else if class <= labels {
-        1
-    } else {
-        2
-    }
-}
-
-/// Adds the move-type scores to the scores of the labelled moves.
-fn add_move_scores<T: Copy + std::ops::AddAssign>(scores: &mut [T], types: &[T], labels: usize) {
-    if let ([s0, left @ ..], [t0, t1, t2, ..]) = (scores, types) {
-        *s0 += *t0;
-        let (l, r) = left.split_at_mut(labels.min(left.len()));
-        l.iter_mut().for_each(|s| *s += *t1);
-        r.iter_mut().for_each(|s| *s += *t2);
-    }
+    weights: Weights,
 }
 
 impl fmt::Debug for Parser {
@@ -365,10 +347,8 @@ impl fmt::Debug for Parser {
             .field("xpos", &self.encoder.xpos.len())
             .field("labels", &self.labels.names.len())
             .field("lifted_labels", &self.labels.lifted.len())
-            .field("labelled_features", &self.labelled.features())
-            .field("labelled_weights", &self.labelled.weights())
-            .field("move_features", &self.moves.features())
-            .field("move_weights", &self.moves.weights())
+            .field("features", &self.weights.features())
+            .field("weights", &self.weights.weights())
             .finish()
     }
 }
@@ -400,8 +380,11 @@ impl Parser {
     /// Parses one sentence: reads `form`, `upos`, `xpos` and `lemma` of its tokens and sets
     /// every token's `head` (0 for the one root word, else 1-based) and `deprel`.
     pub fn parse(&self, sentence: &mut Sentence) {
-        let mut ws = Workspace::default();
-        self.parse_tokens(&mut ws, &mut sentence.tokens);
+        // Reuse one set of buffers per thread: callers parse sentence by sentence.
+        WORKSPACE.with(|ws| match ws.try_borrow_mut() {
+            Ok(mut ws) => self.parse_tokens(&mut ws, &mut sentence.tokens),
+            Err(_) => self.parse_tokens(&mut Workspace::default(), &mut sentence.tokens),
+        });
     }
 
     /// Parses many sentences, reusing buffers between them.
@@ -432,16 +415,8 @@ impl Parser {
                 continue;
             }
             features::extract(&ws.toks, st, &self.labels.base, &mut ws.feats);
-            ws.scores[..classes].fill(0);
-            ws.type_scores[..MOVE_TYPES].fill(0);
-            let (labelled, typed) = ws.feats.split_at(N_LABELLED);
-            self.labelled.score(labelled, &mut ws.scores);
-            self.moves.score(typed, &mut ws.type_scores);
-            add_move_scores(
-                &mut ws.scores[..classes],
-                &ws.type_scores[..MOVE_TYPES],
-                n_labels,
-            );
+            ws.scores.fill(0);
+            self.weights.score(&ws.feats, &mut ws.scores);
             let class = best_legal(&ws.scores[..classes], st, n_labels);
             st.apply(Move::from_class(class, n_labels), &self.labels.base);
         }
@@ -543,94 +518,6 @@ impl Parser {
         }
     }
 
-    #[doc(hidden)]
-    pub fn profile_parts(&self, sentences: &mut [Sentence]) {
-        let t = std::time::Instant::now();
-        self.parse_all(sentences);
-        let total = t.elapsed().as_secs_f64();
-        // Record feature vectors.
-        let mut recorded: Vec<Features> = Vec::new();
-        let mut ws = Workspace::default();
-        for s in sentences.iter_mut() {
-            let tokens = &mut s.tokens;
-            let n = tokens.len();
-            if n == 0 {
-                continue;
-            }
-            self.encoder.encode(tokens, &mut ws.norm, &mut ws.toks);
-            let n_labels = self.labels.len();
-            let st = &mut ws.state;
-            st.reset(n);
-            for _ in 0..=2 * n {
-                if st.is_final() {
-                    break;
-                }
-                if st.needs_root() {
-                    st.attach_root();
-                    continue;
-                }
-                features::extract(&ws.toks, st, &self.labels.base, &mut ws.feats);
-                recorded.push(ws.feats);
-                ws.scores.fill(0);
-                self.labelled.score(&ws.feats, &mut ws.scores);
-                let class = best_legal(&ws.scores[..self.labels.classes()], st, n_labels);
-                st.apply(Move::from_class(class, n_labels), &self.labels.base);
-            }
-        }
-        let t = std::time::Instant::now();
-        let mut acc = 0i64;
-        for f in &recorded {
-            ws.scores.fill(0);
-            self.labelled.score(f, &mut ws.scores);
-            acc += i64::from(ws.scores[1]);
-        }
-        let score_t = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        let mut st = State::default();
-        st.reset(3);
-        st.apply(Move::Shift, &[0]);
-        st.apply(Move::Shift, &[0]);
-        for _ in &recorded {
-            acc += best_legal(
-                &std::hint::black_box(&ws.scores)[..self.labels.classes()],
-                &st,
-                self.labels.len(),
-            ) as i64;
-        }
-        let best_t = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for s in sentences.iter_mut() {
-            let tokens = &mut s.tokens;
-            if tokens.is_empty() {
-                continue;
-            }
-            self.encoder.encode(tokens, &mut ws.norm, &mut ws.toks);
-            n += 1;
-        }
-        let enc_t = t.elapsed().as_secs_f64();
-        eprintln!(
-            "moves {} total {:.3}s score {:.3}s best {:.3}s encode {:.3}s ({} {})",
-            recorded.len(),
-            total,
-            score_t,
-            best_t,
-            enc_t,
-            acc,
-            n
-        );
-    }
-
-    #[doc(hidden)]
-    pub fn pruned(&self, min_abs: i16) -> Parser {
-        Parser {
-            encoder: self.encoder.clone(),
-            labels: self.labels.clone(),
-            labelled: self.labelled.pruned(min_abs),
-            moves: self.moves.pruned(min_abs),
-        }
-    }
-
     /// The model file: vocabularies, labels and weights.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(MAGIC, VERSION);
@@ -654,8 +541,7 @@ impl Parser {
             w.varint(u64::from(d));
             w.varint(u64::from(h));
         }
-        self.labelled.write(&mut w);
-        self.moves.write(&mut w);
+        self.weights.write(&mut w);
         w.finish()
     }
 
@@ -704,8 +590,7 @@ impl Parser {
             lifted.push((d as u16, h as u16));
         }
         let labels = Labels::new(names, lifted);
-        let labelled = Weights::read(&mut r, labels.classes())?;
-        let moves = Weights::read(&mut r, MOVE_TYPES)?;
+        let weights = Weights::read(&mut r, labels.classes())?;
         if !r.is_at_end() {
             return Err(ModelError::Invalid(
                 "trailing bytes after the weights".into(),
@@ -714,8 +599,7 @@ impl Parser {
         Ok(Parser {
             encoder,
             labels,
-            labelled,
-            moves,
+            weights,
         })
     }
 }

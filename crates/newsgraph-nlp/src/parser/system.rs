@@ -33,10 +33,6 @@ pub(crate) struct Node {
     pub head: u32,
     /// Label id of the incoming arc, [`NO_LABEL`] or [`ROOT_LABEL`].
     pub label: u16,
-    /// Number of left dependents.
-    pub n_left: u16,
-    /// Number of right dependents.
-    pub n_right: u16,
     /// Leftmost dependent.
     pub left1: u32,
     /// Second leftmost dependent.
@@ -55,8 +51,6 @@ impl Node {
     const EMPTY: Node = Node {
         head: NO_HEAD,
         label: NO_LABEL,
-        n_left: 0,
-        n_right: 0,
         left1: NO_TOKEN,
         left2: NO_TOKEN,
         right1: NO_TOKEN,
@@ -213,12 +207,10 @@ impl State {
         if d < h {
             hn.left2 = hn.left1;
             hn.left1 = d;
-            hn.n_left = hn.n_left.saturating_add(1);
             hn.left_labels |= bit;
         } else {
             hn.right2 = hn.right1;
             hn.right1 = d;
-            hn.n_right = hn.n_right.saturating_add(1);
             hn.right_labels |= bit;
         }
     }

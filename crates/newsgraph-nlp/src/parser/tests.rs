@@ -190,3 +190,27 @@ fn scores_and_universal_part() {
     );
     assert!(s.las <= s.las_universal && s.las_universal <= s.uas && s.uas <= 1.0);
 }
+
+#[test]
+fn lifted_labels_train_and_lower() {
+    let data = sample();
+    let opts = ParserOptions {
+        epochs: 2,
+        min_lifted_label_count: 1,
+        ..ParserOptions::default()
+    };
+    let parser = Parser::train(&data, None, &opts);
+    assert!(
+        !parser.labels.lifted.is_empty(),
+        "the sample has lifted arcs"
+    );
+    let bytes = parser.to_bytes();
+    let back = Parser::from_bytes(&bytes).expect("loads");
+    assert_eq!(back.to_bytes(), bytes);
+    for s in &data {
+        let mut sentence = s.sentence.clone();
+        back.parse(&mut sentence);
+        assert_tree(&sentence.tokens);
+        assert!(sentence.tokens.iter().all(|t| !t.deprel.contains('^')));
+    }
+}

@@ -3,14 +3,13 @@
 //! (Goldberg & Nivre 2012): after the first epoch the parser usually follows its own
 //! prediction, learning to recover from its mistakes as it will have to when parsing.
 
-use super::features::{self, N_LABELLED, N_TEMPLATES, TokIds};
+use super::features::{self, N_TEMPLATES, TokIds};
 use super::projective;
 use super::system::{self, Gold, Move, ROOT_LABEL, State};
 use super::vocab::{FastBuild, Vocab, normalize_into};
 use super::weights::TrainWeights;
 use super::{
-    Encoder, Labels, MAX_LABELS, MOVE_TYPES, ParseScores, Parser, ParserOptions, ROOT_RELATION,
-    add_move_scores, best_legal, move_type,
+    Encoder, Labels, MAX_LABELS, ParseScores, Parser, ParserOptions, ROOT_RELATION, best_legal,
 };
 use crate::conllu::ConlluSentence;
 use crate::token::Token;
@@ -202,20 +201,17 @@ pub(super) fn train(
     // Epochs.
     let n_labels = labels.len();
     let classes = labels.classes();
-    let mut labelled = TrainWeights::default();
-    let mut typed = TrainWeights::default();
+    let mut weights = TrainWeights::default();
     let mut rng = Rng(opts.seed);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut state = State::default();
     let mut feats = [0u64; N_TEMPLATES];
     let mut scores = vec![0i64; classes];
-    let mut type_scores = [0i64; MOVE_TYPES];
     let mut best: Option<(f64, Parser)> = None;
-    let compile = |labelled: &TrainWeights, typed: &TrainWeights| Parser {
+    let compile = |weights: &TrainWeights| Parser {
         encoder: encoder.clone(),
         labels: labels.clone(),
-        labelled: labelled.compile(opts.prune_below, classes),
-        moves: typed.compile(opts.prune_below, MOVE_TYPES),
+        weights: weights.compile(opts.min_weight, classes),
     };
     for epoch in 0..opts.epochs.max(1) {
         for i in (1..order.len()).rev() {
@@ -234,10 +230,7 @@ pub(super) fn train(
                 }
                 features::extract(&ex.toks, &state, &labels.base, &mut feats);
                 scores.fill(0);
-                type_scores.fill(0);
-                labelled.score(&feats[..N_LABELLED], &mut scores);
-                typed.score(&feats[N_LABELLED..], &mut type_scores);
-                add_move_scores(&mut scores, &type_scores, n_labels);
+                weights.score(&feats, &mut scores);
                 let costs = system::costs(&state, &ex.gold);
                 let predicted = best_legal(&scores, &state, n_labels);
                 let mut gold: Option<usize> = None;
@@ -253,15 +246,10 @@ pub(super) fn train(
                 if costs.of(predicted, n_labels) == Some(0) {
                     right += 1;
                 } else {
-                    labelled.update(&feats[..N_LABELLED], gold as u8, predicted as u8);
-                    let (g, p) = (move_type(gold, n_labels), move_type(predicted, n_labels));
-                    if g != p {
-                        typed.update(&feats[N_LABELLED..], g as u8, p as u8);
-                    }
+                    weights.update(&feats, gold as u8, predicted as u8);
                     updates += 1;
                 }
-                labelled.tick();
-                typed.tick();
+                weights.tick();
                 let follow = if exploring && rng.unit() < opts.explore_probability {
                     predicted
                 } else {
@@ -278,11 +266,11 @@ pub(super) fn train(
                 right as f64 / moves as f64
             },
             updates,
-            features: labelled.len() + typed.len(),
+            features: weights.len(),
             dev: None,
         };
         if let Some(dev) = dev {
-            let parser = compile(&labelled, &typed);
+            let parser = compile(&weights);
             let scores = parser.evaluate(dev);
             er.dev = Some(scores);
             if best.as_ref().is_none_or(|(las, _)| scores.las > *las) {
@@ -296,7 +284,7 @@ pub(super) fn train(
         Some((_, p)) => p,
         None => {
             report.chosen_epoch = opts.epochs.max(1) - 1;
-            compile(&labelled, &typed)
+            compile(&weights)
         }
     };
     (parser, report)
