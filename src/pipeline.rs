@@ -72,3 +72,10 @@ pub fn analyze_text(id: &str, text: &str) -> AnalyzedDocument {
         hash,
     })
 }
+
+/// The cross-document step, run on each batch of analysed documents (in input order) before
+/// they are written or printed: links mentions that name the same actor across the batch
+/// (see [`resolve::link_documents`]). Its result does not depend on the order of `docs`.
+pub fn link_batch(docs: &mut [AnalyzedDocument]) {
+    resolve::link_documents(docs);
+}
