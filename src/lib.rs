@@ -11,6 +11,7 @@
 //!
 //! [`pipeline::analyze`] runs the analysis stages on one document.
 
+pub mod carb;
 pub mod evaluate;
 pub mod explain;
 pub mod export;

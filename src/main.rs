@@ -140,6 +140,19 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Scores open-IE tuples on the CaRB benchmark: P, R and F1 at the best confidence
+    /// threshold, and the area under the precision-recall curve.
+    EvalCarb {
+        /// System output (sentence, confidence, relation, args..., tab-separated).
+        #[arg(required_unless_present = "ours", conflicts_with = "ours")]
+        system: Option<PathBuf>,
+        /// Gold tuples (sentence, relation, args..., tab-separated).
+        #[arg(long, default_value = "../shared/benchmarks/carb/dev_gold.tsv")]
+        gold: PathBuf,
+        /// Run our extractor on these sentences (one per line) and score its output.
+        #[arg(long)]
+        ours: Option<PathBuf>,
+    },
     /// Prints a shell completion script.
     Completions {
         /// Shell.
@@ -183,6 +196,8 @@ enum ExtractFormat {
     Jsonl,
     /// N-Quads, as `ingest` would store them.
     Nquads,
+    /// CaRB open-IE tuples; the input is one tokenised sentence per line, not articles.
+    Carb,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -252,6 +267,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest { paths, id, quiet } => cmd_ingest(&cli.store, &paths, &id, quiet),
+        Command::Extract {
+            paths,
+            format: ExtractFormat::Carb,
+        } => cmd_extract_carb(&paths),
         Command::Extract { paths, format } => cmd_extract(&paths, format),
         Command::Query {
             query,
@@ -347,6 +366,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::EvalCarb { system, gold, ours } => {
+            cmd_eval_carb(&gold, system.as_deref(), ours.as_deref())
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "newsgraph", &mut io::stdout());
@@ -494,6 +516,7 @@ fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
         ExtractFormat::Csv => export::write_facts_csv(&rows, &mut out)?,
         ExtractFormat::Jsonl => export::write_facts_jsonl(&rows, &mut out)?,
         ExtractFormat::Nquads => newsgraph::store::write_nquads(&quads, &mut out)?,
+        ExtractFormat::Carb => {}
     }
     out.flush()?;
     for f in &failures {
@@ -504,6 +527,50 @@ fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+fn read_text(p: &Path) -> Result<String> {
+    if p.as_os_str() == "-" {
+        return read_stdin();
+    }
+    std::fs::read_to_string(p)
+        .with_context(|| format!("{}: cannot read as UTF-8 text", p.display()))
+}
+
+fn cmd_extract_carb(paths: &[PathBuf]) -> Result<ExitCode> {
+    let analyzer = newsgraph_nlp::Analyzer::embedded();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for p in paths {
+        let text = read_text(p)?;
+        let tuples = newsgraph::carb::extract_lines(analyzer, &text);
+        newsgraph::carb::write_system(&tuples, &mut out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_eval_carb(gold: &Path, system: Option<&Path>, ours: Option<&Path>) -> Result<ExitCode> {
+    let gold_text = read_text(gold)?;
+    let gold_tuples = newsgraph::carb::read_gold(&gold.display().to_string(), &gold_text)?;
+    let (name, text) = match (system, ours) {
+        (_, Some(p)) => {
+            let lines = read_text(p)?;
+            let tuples =
+                newsgraph::carb::extract_lines(newsgraph_nlp::Analyzer::embedded(), &lines);
+            let mut buf = Vec::new();
+            newsgraph::carb::write_system(&tuples, &mut buf)?;
+            (
+                p.display().to_string(),
+                String::from_utf8_lossy(&buf).into_owned(),
+            )
+        }
+        (Some(p), None) => (p.display().to_string(), read_text(p)?),
+        (None, None) => bail!("give a system output file or --ours SENTENCES"),
+    };
+    let system_tuples = newsgraph::carb::read_system(&name, &text)?;
+    let score = newsgraph::carb::score(&gold_tuples, &system_tuples);
+    print!("{score}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_export(

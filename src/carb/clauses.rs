@@ -1,0 +1,839 @@
+//! Clause-based open IE for CaRB: one PTB-tokenised sentence in, tuples in the sentence's own
+//! words out (relation with its auxiliaries, negation and leading preposition; subject; object
+//! or first prepositional phrase; further phrases as extra arguments), each with a confidence
+//! computed from the clause's shape.
+//!
+//! The sentence is tagged and parsed on its given tokens (PTB escapes such as `-LRB-` and
+//! ``` `` ``` are mapped to plain characters for the tagger), and every predicate of the
+//! dependency tree (a verb, or a word with a copula) becomes a clause: subject, relation,
+//! complements. Subjects missing from a clause are taken from the clause it depends on
+//! (coordinated verbs, relative clauses, participles), and coordinated objects are
+//! distributed. Appositions and possessives add `is` and `has` tuples.
+
+use super::tuples::{SentenceTuples, Tuple};
+use newsgraph_nlp::{Analyzer, Sentence, Span, Token, Upos};
+
+/// Words that negate a clause and belong in its relation.
+const NEGATIONS: [&str; 4] = ["not", "n't", "never", "no"];
+/// Relative pronouns replaced by the noun their clause modifies.
+const RELATIVE: [&str; 5] = ["who", "which", "that", "whom", "what"];
+/// Speech verbs that report the clause they are attached to.
+const SPEECH: [&str; 6] = ["say", "tell", "add", "state", "announce", "report"];
+/// Argument length beyond which the confidence stops falling.
+const MAX_ARG_WORDS: usize = 40;
+
+/// Extracts the tuples of every non-empty line of `text` (one tokenised sentence per line).
+pub fn extract_lines(analyzer: &Analyzer, text: &str) -> Vec<SentenceTuples> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| extract_line(analyzer, l))
+        .collect()
+}
+
+/// Maps a PTB token to the character the tagger was trained on.
+fn plain_form(ptb: &str) -> &str {
+    match ptb {
+        "-LRB-" => "(",
+        "-RRB-" => ")",
+        "-LSB-" => "[",
+        "-RSB-" => "]",
+        "-LCB-" => "{",
+        "-RCB-" => "}",
+        "``" | "''" => "\"",
+        "`" => "'",
+        _ => ptb,
+    }
+}
+
+/// Extracts the tuples of one tokenised sentence (tokens separated by whitespace).
+pub fn extract_line(analyzer: &Analyzer, line: &str) -> SentenceTuples {
+    let sentence = line.trim().to_owned();
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let mut s = Sentence::default();
+    let mut pos = 0;
+    for w in &words {
+        let form = plain_form(w).to_owned();
+        let span = Span::new(pos, pos + form.len());
+        pos = span.end + 1;
+        s.tokens.push(Token {
+            span,
+            form,
+            space_after: true,
+            ..Token::default()
+        });
+    }
+    if let (Some(first), Some(last)) = (s.tokens.first(), s.tokens.last()) {
+        s.span = Span::new(first.span.start, last.span.end);
+    }
+    analyzer.annotate(&mut s);
+    let tree = Tree::new(&s, &words);
+    let mut tuples = tree.tuples();
+    tuples.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    let mut seen = std::collections::BTreeSet::new();
+    tuples.retain(|t| seen.insert((t.relation.clone(), t.args.clone())));
+    SentenceTuples { sentence, tuples }
+}
+
+/// A parsed sentence with its children lists and its words as given.
+struct Tree<'a> {
+    toks: &'a [Token],
+    words: &'a [&'a str],
+    kids: Vec<Vec<usize>>,
+}
+
+/// One argument: its tokens (sorted) and the preposition tokens that introduced it.
+#[derive(Clone, Debug)]
+struct Arg {
+    case: Vec<usize>,
+    body: Vec<usize>,
+    position: usize,
+}
+
+/// A clause's second slot, and how it was found (for the confidence).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Complement {
+    Object,
+    Prepositional,
+    Clausal,
+    Predicative,
+    Bare,
+}
+
+/// Where the subject came from (for the confidence).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SubjectSource {
+    Own,
+    Shared,
+    Antecedent,
+}
+
+impl<'a> Tree<'a> {
+    fn new(s: &'a Sentence, words: &'a [&'a str]) -> Self {
+        let n = s.tokens.len();
+        let mut kids = vec![Vec::new(); n];
+        for (i, t) in s.tokens.iter().enumerate() {
+            if t.head > 0 && t.head <= n && t.head - 1 != i {
+                kids[t.head - 1].push(i);
+            }
+        }
+        Tree {
+            toks: &s.tokens,
+            words,
+            kids,
+        }
+    }
+
+    fn rel(&self, i: usize) -> &str {
+        &self.toks[i].deprel
+    }
+
+    fn base(&self, i: usize) -> &str {
+        let r = self.rel(i);
+        r.split(':').next().unwrap_or(r)
+    }
+
+    fn head(&self, i: usize) -> Option<usize> {
+        let h = self.toks[i].head;
+        (h > 0 && h <= self.toks.len()).then(|| h - 1)
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.toks[i].form.to_lowercase()
+    }
+
+    fn children_with(&self, i: usize, rels: &[&str]) -> Vec<usize> {
+        self.kids[i]
+            .iter()
+            .copied()
+            .filter(|&c| rels.contains(&self.rel(c)) || rels.contains(&self.base(c)))
+            .collect()
+    }
+
+    /// The subtree of `i`, leaving out the subtrees of children whose relation is in `cut`.
+    fn span(&self, i: usize, cut: &[&str]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![i];
+        let mut guard = 0;
+        while let Some(x) = stack.pop() {
+            guard += 1;
+            if guard > self.toks.len() * 2 {
+                break;
+            }
+            out.push(x);
+            for &c in &self.kids[x] {
+                if x == i && (cut.contains(&self.rel(c)) || cut.contains(&self.base(c))) {
+                    continue;
+                }
+                stack.push(c);
+            }
+        }
+        out.sort_unstable();
+        self.trim(out)
+    }
+
+    /// Drops punctuation and coordinators at both ends, and anything after an unbalanced
+    /// comma-led stretch at the end.
+    fn trim(&self, mut v: Vec<usize>) -> Vec<usize> {
+        let edge = |t: &Tree, i: usize| {
+            let u = t.toks[i].upos;
+            (u == Upos::Punct && !matches!(t.words[i], "``" | "''" | "-RRB-" | "%" | "$"))
+                || u == Upos::Cconj
+        };
+        while v.first().is_some_and(|&i| edge(self, i)) {
+            v.remove(0);
+        }
+        while v.last().is_some_and(|&i| edge(self, i)) {
+            v.pop();
+        }
+        v
+    }
+
+    fn text(&self, idx: &[usize]) -> String {
+        idx.iter()
+            .map(|&i| self.words[i])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The preposition (with fixed multiword parts) introducing nominal `i`.
+    fn case_of(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for c in self.children_with(i, &["case"]) {
+            if c < i && self.toks[c].upos != Upos::Part {
+                out.push(c);
+                out.extend(self.children_with(c, &["fixed"]));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// A noun phrase argument: the subtree without relative clauses, appositions and the
+    /// preposition.
+    fn nominal(&self, i: usize) -> Arg {
+        let case = self.case_of(i);
+        let body: Vec<usize> = self
+            .span(
+                i,
+                &["acl:relcl", "appos", "parataxis", "punct", "case", "mark"],
+            )
+            .into_iter()
+            .collect();
+        let body = self.trim(body);
+        Arg {
+            case,
+            body,
+            position: i,
+        }
+    }
+
+    fn is_predicate(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        let has_cop = !self.children_with(i, &["cop"]).is_empty();
+        t.upos == Upos::Verb || has_cop
+    }
+
+    fn tuples(&self) -> Vec<Tuple> {
+        let mut out = Vec::new();
+        for p in 0..self.toks.len() {
+            if !self.is_predicate(p) {
+                continue;
+            }
+            // An infinitive complement folded into its governing verb is handled there.
+            if self.folded_xcomp(p) {
+                continue;
+            }
+            self.clause(p, &mut out);
+        }
+        self.appositions(&mut out);
+        self.possessives(&mut out);
+        out
+    }
+
+    /// True for `to VERB` complements merged into their head's relation ("plans to build").
+    fn folded_xcomp(&self, p: usize) -> bool {
+        self.rel(p) == "xcomp"
+            && self.toks[p].upos == Upos::Verb
+            && self.head(p).is_some_and(|h| {
+                self.toks[h].upos == Upos::Verb
+                    && self.children_with(h, &["obj", "ccomp"]).is_empty()
+                    && self.children_with(h, &["cop"]).is_empty()
+            })
+    }
+
+    /// True for a relative pronoun (`who`, `which`, `that` introducing a clause).
+    fn is_relative(&self, i: usize) -> bool {
+        RELATIVE.contains(&self.lower(i).as_str())
+            && matches!(
+                self.toks[i].xpos.as_str(),
+                "WP" | "WDT" | "WP$" | "IN" | "DT"
+            )
+            && self.head(i).is_some_and(|h| {
+                matches!(
+                    self.base(h),
+                    "acl" | "amod" | "advcl" | "conj" | "ccomp" | "parataxis"
+                )
+            })
+    }
+
+    /// The noun phrase a relative or participial clause `p` modifies, without the clause.
+    fn antecedent(&self, p: usize) -> Option<Arg> {
+        let h = self.head(p)?;
+        if !matches!(
+            self.toks[h].upos,
+            Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num
+        ) {
+            return None;
+        }
+        let mut a = self.nominal(h);
+        let clause = self.span(p, &[]);
+        a.body.retain(|i| !clause.contains(i));
+        a.body = self.trim(std::mem::take(&mut a.body));
+        a.case.clear();
+        Some(a)
+    }
+
+    /// The subject of predicate `p` and where it came from.
+    fn subject(&self, p: usize, depth: usize) -> Option<(Arg, SubjectSource)> {
+        if depth > 6 {
+            return None;
+        }
+        let own = self.children_with(p, &["nsubj", "nsubj:pass", "csubj", "csubj:pass"]);
+        if let Some(&s) = own.first() {
+            if self.is_relative(s) {
+                let ante = self.antecedent(p)?;
+                return Some((ante, SubjectSource::Antecedent));
+            }
+            let mut a = self.nominal(s);
+            a.case.clear();
+            return Some((a, SubjectSource::Own));
+        }
+        let h = self.head(p)?;
+        match self.rel(p) {
+            "conj" => {
+                let (a, _) = self.subject(h, depth + 1)?;
+                Some((a, SubjectSource::Shared))
+            }
+            "acl:relcl" | "acl" => Some((self.antecedent(p)?, SubjectSource::Antecedent)),
+            "xcomp" | "advcl" => {
+                if self.rel(p) == "xcomp"
+                    && let Some(&o) = self.children_with(h, &["obj"]).first()
+                {
+                    return Some((self.nominal(o), SubjectSource::Shared));
+                }
+                let (a, _) = self.subject(h, depth + 1)?;
+                Some((a, SubjectSource::Shared))
+            }
+            _ => None,
+        }
+    }
+
+    /// Relation words of predicate `p` (auxiliaries, negation, adverbs between them, the verb
+    /// or copula, particles). For a copular clause the predicate word is not included.
+    fn relation_words(&self, p: usize, copular: bool) -> Vec<usize> {
+        let mut rel = Vec::new();
+        let mut auxes = self.children_with(p, &["aux", "aux:pass", "cop"]);
+        // Coordinated verbs share their first conjunct's auxiliaries ("was arrested and charged").
+        if auxes.is_empty()
+            && self.rel(p) == "conj"
+            && let Some(h) = self.head(p)
+        {
+            auxes = self
+                .children_with(h, &["aux", "aux:pass"])
+                .into_iter()
+                .filter(|&a| !matches!(self.lower(a).as_str(), "to"))
+                .collect();
+        }
+        let first = auxes.iter().copied().min().unwrap_or(p);
+        rel.extend(auxes.iter().copied().filter(|&a| self.lower(a) != "to"));
+        // Adverbs between the subject (or first auxiliary) and the verb are part of the
+        // relation ("often refers to", "has also been").
+        let subj_end = self
+            .children_with(p, &["nsubj", "nsubj:pass", "expl"])
+            .into_iter()
+            .filter(|&s| s < p)
+            .map(|s| self.span(s, &[]).last().copied().unwrap_or(s) + 1)
+            .max();
+        let start = subj_end.unwrap_or(first).min(first);
+        for c in self.children_with(p, &["advmod"]) {
+            let w = self.lower(c);
+            let inner = c >= start && c < p && self.kids[c].is_empty();
+            if NEGATIONS.contains(&w.as_str())
+                || (inner && !RELATIVE.contains(&w.as_str()) && w != "where" && w != "when")
+            {
+                rel.push(c);
+            }
+        }
+        if !copular {
+            rel.push(p);
+            rel.extend(self.children_with(p, &["compound:prt"]));
+        }
+        rel.sort_unstable();
+        rel.dedup();
+        rel
+    }
+
+    /// Builds the tuples of the clause headed by `p`.
+    fn clause(&self, p: usize, out: &mut Vec<Tuple>) {
+        let copular = !self.children_with(p, &["cop"]).is_empty();
+        let Some((subj, source)) = self.subject(p, 0) else {
+            return;
+        };
+        if subj.body.is_empty() {
+            return;
+        }
+        let mut rel = self.relation_words(p, copular);
+        let mut tail: Vec<usize> = Vec::new();
+        // The clause whose complements we read: `p`, or a folded `to VERB` complement.
+        let mut core = p;
+        if !copular {
+            for x in self.children_with(p, &["xcomp"]) {
+                if self.folded_xcomp(x) && x > p {
+                    rel.extend(self.children_with(x, &["mark", "aux", "aux:pass"]));
+                    rel.push(x);
+                    rel.extend(self.children_with(x, &["compound:prt"]));
+                    core = x;
+                    break;
+                }
+            }
+        }
+        let mut args: Vec<Arg> = Vec::new();
+        let mut second: Option<(Arg, Complement)> = None;
+        let mut skip_obl: Option<usize> = None;
+        if copular {
+            let case = self.case_of(p);
+            let body = self.span(
+                p,
+                &[
+                    "nsubj",
+                    "nsubj:pass",
+                    "csubj",
+                    "cop",
+                    "aux",
+                    "aux:pass",
+                    "case",
+                    "mark",
+                    "punct",
+                    "cc",
+                    "conj",
+                    "advcl",
+                    "acl:relcl",
+                    "parataxis",
+                    "obl",
+                    "obl:tmod",
+                    "obl:npmod",
+                    "advmod",
+                    "ccomp",
+                    "appos",
+                    "expl",
+                    "discourse",
+                    "dep",
+                ],
+            );
+            tail.extend(case.iter().copied());
+            // "is home to X", "is responsible for X": the predicate and the preposition of its
+            // first phrase join the relation when the predicate is short.
+            let first_pp = self
+                .children_with(p, &["obl"])
+                .into_iter()
+                .find(|&o| o > p && !self.case_of(o).is_empty());
+            if let Some(o) = first_pp
+                && case.is_empty()
+                && body.len() <= 3
+            {
+                rel.extend(body.iter().copied());
+                tail.extend(self.case_of(o));
+                let mut a = self.nominal(o);
+                a.case.clear();
+                second = Some((a, Complement::Prepositional));
+                skip_obl = Some(o);
+            } else {
+                second = Some((
+                    Arg {
+                        case: Vec::new(),
+                        body,
+                        position: p,
+                    },
+                    Complement::Predicative,
+                ));
+            }
+        }
+        let mut cores = vec![core];
+        if core != p {
+            cores.push(p);
+        }
+        for &c0 in &cores {
+            for c in self.kids[c0].clone() {
+                let r = self.rel(c);
+                let b = self.base(c);
+                if c0 == p && core != p && c == core {
+                    continue;
+                }
+                match (b, r) {
+                    ("obj", _) | ("iobj", _) => {
+                        let mut a = if self.is_relative(c) {
+                            match self.antecedent(p) {
+                                Some(a) => a,
+                                None => continue,
+                            }
+                        } else {
+                            self.nominal(c)
+                        };
+                        a.case.clear();
+                        if second.is_none() && b == "obj" {
+                            second = Some((a, Complement::Object));
+                        } else {
+                            args.push(a);
+                        }
+                    }
+                    ("obl", _) | (_, "nmod:tmod") | (_, "nmod:npmod") if skip_obl != Some(c) => {
+                        args.push(self.nominal(c));
+                    }
+                    ("xcomp", _) if c0 == core => {
+                        let a = Arg {
+                            case: Vec::new(),
+                            body: self.span(c, &["punct"]),
+                            position: c,
+                        };
+                        if second.is_none() && self.toks[c].upos != Upos::Verb {
+                            second = Some((a, Complement::Predicative));
+                        } else {
+                            args.push(a);
+                        }
+                    }
+                    ("advcl", _) if c0 == core && c > core => {
+                        args.push(Arg {
+                            case: Vec::new(),
+                            body: self.span(c, &["punct"]),
+                            position: c,
+                        });
+                    }
+                    ("ccomp", _) if c0 == core => {
+                        let marks = self.children_with(c, &["mark"]);
+                        let body = self.span(c, &["mark", "punct"]);
+                        if second.is_none() {
+                            tail.extend(marks.iter().copied().filter(|&m| m < c));
+                            second = Some((
+                                Arg {
+                                    case: Vec::new(),
+                                    body,
+                                    position: c,
+                                },
+                                Complement::Clausal,
+                            ));
+                        } else {
+                            let mut all = marks;
+                            all.extend(body);
+                            all.sort_unstable();
+                            args.push(Arg {
+                                case: Vec::new(),
+                                body: all,
+                                position: c,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A relative clause introduced by "where" happened in its antecedent.
+        if self.rel(p) == "acl:relcl"
+            && self
+                .children_with(p, &["advmod"])
+                .iter()
+                .any(|&a| self.lower(a) == "where")
+            && let Some(h) = self.head(p)
+        {
+            let a = self.nominal(h);
+            args.push(Arg {
+                case: Vec::new(),
+                body: a.body,
+                position: h,
+            });
+        }
+        // A relative clause whose own subject is present relates to its antecedent as object.
+        if self.rel(p) == "acl:relcl"
+            && source == SubjectSource::Own
+            && second.is_none()
+            && !self
+                .children_with(p, &["advmod", "obl"])
+                .iter()
+                .any(|&a| matches!(self.lower(a).as_str(), "where" | "when" | "why" | "how"))
+            && let Some(a) = self.antecedent(p)
+        {
+            second = Some((a, Complement::Object));
+        }
+        // `"...", she said`: a speech verb attached to the quote reports the rest of it.
+        if second.is_none()
+            && self.rel(p) == "parataxis"
+            && SPEECH.contains(&self.toks[p].lemma.as_str())
+            && let Some(h) = self.head(p)
+        {
+            let mine = self.span(p, &[]);
+            let quote: Vec<usize> = self
+                .span(h, &["punct"])
+                .into_iter()
+                .filter(|i| !mine.contains(i))
+                .collect();
+            second = Some((
+                Arg {
+                    case: Vec::new(),
+                    body: self.trim(quote),
+                    position: h,
+                },
+                Complement::Clausal,
+            ));
+        }
+        args.sort_by_key(|a| a.position);
+        if second.is_none() {
+            // The first prepositional phrase after the verb gives the relation its preposition.
+            let pick = args
+                .iter()
+                .position(|a| a.position > core && !a.case.is_empty())
+                .or_else(|| args.iter().position(|a| a.position > core))
+                .or(if args.is_empty() { None } else { Some(0) });
+            if let Some(i) = pick {
+                let a = args.remove(i);
+                if a.position > core {
+                    tail.extend(a.case.iter().copied());
+                    second = Some((
+                        Arg {
+                            case: Vec::new(),
+                            body: a.body,
+                            position: a.position,
+                        },
+                        Complement::Prepositional,
+                    ));
+                } else {
+                    let mut body = a.case.clone();
+                    body.extend(a.body);
+                    second = Some((
+                        Arg {
+                            case: Vec::new(),
+                            body,
+                            position: a.position,
+                        },
+                        Complement::Bare,
+                    ));
+                }
+            }
+        }
+        // Nothing else: an adverbial clause after the verb, with its conjunction ("can be
+        // cleaned by adding ...").
+        if second.is_none()
+            && let Some(&c) = self
+                .children_with(core, &["advcl"])
+                .iter()
+                .find(|&&c| c > core && !self.children_with(c, &["mark"]).is_empty())
+        {
+            second = Some((
+                Arg {
+                    case: Vec::new(),
+                    body: self.span(c, &["punct"]),
+                    position: c,
+                },
+                Complement::Bare,
+            ));
+        }
+        let Some((obj, kind)) = second else {
+            return;
+        };
+        if obj.body.is_empty() {
+            return;
+        }
+        let mut rel_idx = rel.clone();
+        rel_idx.sort_unstable();
+        rel_idx.dedup();
+        let mut relation = self.text(&rel_idx);
+        if !tail.is_empty() {
+            relation.push(' ');
+            relation.push_str(&self.text(&tail));
+        }
+        let extras: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let mut v = a.case.clone();
+                v.extend(a.body.iter().copied());
+                self.text(&v)
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        let conf = confidence(source, kind, &subj.body, &obj.body, extras.len(), &rel_idx);
+        let subj_variants = self.distribute(&subj.body);
+        let obj_variants = self.distribute(&obj.body);
+        let many = subj_variants.len() > 1 || obj_variants.len() > 1;
+        for (si, sv) in subj_variants.iter().enumerate() {
+            for (oi, ov) in obj_variants.iter().enumerate() {
+                let mut args = vec![self.text(sv), self.text(ov)];
+                args.extend(extras.iter().cloned());
+                let penalty = if many { 0.05 } else { 0.0 } + 0.001 * (si + oi) as f64;
+                out.push(Tuple {
+                    relation: relation.clone(),
+                    args,
+                    confidence: conf - penalty,
+                });
+            }
+        }
+    }
+
+    /// Coordinated nouns inside an argument, each in the place of the first ("a series of
+    /// attacks and raids" → "a series of attacks", "a series of raids"); the argument alone
+    /// when it has no coordination of common nouns.
+    fn distribute(&self, body: &[usize]) -> Vec<Vec<usize>> {
+        let whole = vec![body.to_vec()];
+        let nounish = |i: usize| matches!(self.toks[i].upos, Upos::Noun | Upos::Propn);
+        let simple = |c: usize| {
+            nounish(c)
+                && self
+                    .children_with(c, &["acl", "obj", "nsubj", "xcomp", "ccomp", "advcl"])
+                    .is_empty()
+        };
+        let Some(h) = body.iter().copied().find(|&i| {
+            nounish(i)
+                && self
+                    .children_with(i, &["conj"])
+                    .iter()
+                    .any(|&c| body.contains(&c) && simple(c))
+        }) else {
+            return whole;
+        };
+        let conjs: Vec<usize> = self
+            .children_with(h, &["conj"])
+            .into_iter()
+            .filter(|&c| body.contains(&c) && simple(c))
+            .collect();
+        let mut conj_sets: Vec<Vec<usize>> = Vec::new();
+        for &c in &conjs {
+            conj_sets.push(self.span(c, &["cc", "punct"]));
+        }
+        let all_conj: Vec<usize> = conjs
+            .iter()
+            .flat_map(|&c| self.span(c, &[]))
+            .chain(
+                conjs
+                    .iter()
+                    .flat_map(|&c| self.children_with(c, &["cc", "punct"])),
+            )
+            .collect();
+        let h_core = self.span(h, &["conj"]);
+        let outside: Vec<usize> = body
+            .iter()
+            .copied()
+            .filter(|i| !all_conj.contains(i) && !h_core.contains(i))
+            .collect();
+        let mut variants = Vec::new();
+        let first: Vec<usize> = body
+            .iter()
+            .copied()
+            .filter(|i| !all_conj.contains(i))
+            .collect();
+        variants.push(self.trim(first));
+        for set in conj_sets {
+            let mut v = outside.clone();
+            // Keep the first conjunct's determiner for the others ("the X and Y" → "the Y").
+            v.extend(
+                self.children_with(h, &["det"])
+                    .into_iter()
+                    .filter(|d| *d < h && set.first().is_some_and(|f| f > d)),
+            );
+            v.extend(set);
+            v.sort_unstable();
+            v.dedup();
+            variants.push(self.trim(v));
+        }
+        variants.retain(|v| !v.is_empty());
+        if variants.len() < 2 { whole } else { variants }
+    }
+
+    /// `X , a Y ,` → (is, X, Y).
+    fn appositions(&self, out: &mut Vec<Tuple>) {
+        for a in 0..self.toks.len() {
+            if self.rel(a) != "appos" {
+                continue;
+            }
+            let Some(h) = self.head(a) else { continue };
+            let x = self.nominal(h);
+            let y = self.span(a, &["acl:relcl", "punct", "appos", "parataxis"]);
+            if x.body.is_empty() || y.is_empty() {
+                continue;
+            }
+            out.push(Tuple {
+                relation: "is".to_owned(),
+                args: vec![self.text(&x.body), self.text(&y)],
+                confidence: 0.45 - length_penalty(x.body.len() + y.len()),
+            });
+        }
+    }
+
+    /// `X 's Y` → (has, X, Y) for names and nouns (not pronouns).
+    fn possessives(&self, out: &mut Vec<Tuple>) {
+        for q in 0..self.toks.len() {
+            if self.rel(q) != "nmod:poss" || self.toks[q].upos == Upos::Pron {
+                continue;
+            }
+            let Some(h) = self.head(q) else { continue };
+            let owner = self.span(q, &["case", "punct"]);
+            let owned: Vec<usize> = self
+                .span(
+                    h,
+                    &[
+                        "acl",
+                        "acl:relcl",
+                        "appos",
+                        "punct",
+                        "case",
+                        "parataxis",
+                        "nmod",
+                        "conj",
+                        "cc",
+                    ],
+                )
+                .into_iter()
+                .filter(|i| !owner.contains(i) && !self.children_with(q, &["case"]).contains(i))
+                .collect();
+            let owned = self.trim(owned);
+            if owner.is_empty() || owned.is_empty() || owned.len() > 8 {
+                continue;
+            }
+            out.push(Tuple {
+                relation: "has".to_owned(),
+                args: vec![self.text(&owner), self.text(&owned)],
+                confidence: 0.35 - length_penalty(owner.len() + owned.len()),
+            });
+        }
+    }
+}
+
+fn length_penalty(words: usize) -> f64 {
+    (words.saturating_sub(8) as f64 * 0.01).min(0.3)
+}
+
+/// Confidence of a clause tuple from its shape: own subjects and direct objects are the
+/// surest; borrowed subjects, clausal complements, many extra arguments and long arguments
+/// less so.
+fn confidence(
+    source: SubjectSource,
+    kind: Complement,
+    subj: &[usize],
+    obj: &[usize],
+    extras: usize,
+    rel: &[usize],
+) -> f64 {
+    let mut c: f64 = 0.8;
+    c -= match source {
+        SubjectSource::Own => 0.0,
+        SubjectSource::Shared => 0.08,
+        SubjectSource::Antecedent => 0.1,
+    };
+    c -= match kind {
+        Complement::Object => 0.0,
+        Complement::Predicative => 0.02,
+        Complement::Prepositional => 0.04,
+        Complement::Clausal => 0.12,
+        Complement::Bare => 0.15,
+    };
+    c -= 0.03 * extras as f64;
+    c -= length_penalty(subj.len().min(MAX_ARG_WORDS) + obj.len().min(MAX_ARG_WORDS));
+    c -= 0.01 * rel.len().saturating_sub(3) as f64;
+    c.clamp(0.01, 0.99)
+}

@@ -1,0 +1,147 @@
+//! CaRB: the scorer on invented tuples with exact precision and recall, and the extractor on
+//! invented sentences with exact tuples.
+
+use newsgraph::carb::{extract_line, normalize_key, read_gold, read_system, score};
+use newsgraph_nlp::Analyzer;
+
+const SENT: &str = "Jane Doe visited Ruritania in 1999 .";
+
+fn gold(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{SENT}\t{l}\n")).collect()
+}
+
+fn system(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{SENT}\t{l}\n")).collect()
+}
+
+fn run(g: &[&str], s: &[&str]) -> newsgraph::carb::Score {
+    let g = read_gold("gold.tsv", &gold(g)).expect("gold reads");
+    let s = read_system("sys.tsv", &system(s)).expect("system reads");
+    score(&g, &s)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[test]
+fn exact_match_scores_one() {
+    let r = run(
+        &["visited\tJane Doe\tRuritania\tin 1999"],
+        &["0.9\tvisited\tJane Doe\tRuritania\tin 1999"],
+    );
+    assert_eq!((r.precision, r.recall, r.f1), (1.0, 1.0, 1.0));
+    // The curve has one point (R 1, P 1) plus the added (0, 1): area 1.
+    assert_eq!(r.auc, 1.0);
+}
+
+#[test]
+fn partial_match_counts_tokens_per_slot() {
+    // Gold: rel 1 word, arg1 2, args 2+3 joined: 3 words; 6 in all.
+    // System: rel "visited" (1/1), arg1 "Doe" (1 of 1), rest "Ruritania" (1 of 1):
+    // precision 3/3, recall 3/6.
+    let r = run(
+        &["visited\tJane Doe\tRuritania\tin 1999"],
+        &["0.5\tvisited\tDoe\tRuritania"],
+    );
+    assert_eq!((r.precision, r.recall), (1.0, 0.5));
+    assert_eq!(round(r.f1), 0.667);
+}
+
+#[test]
+fn relation_must_share_a_word_and_arguments_must_be_present() {
+    let r = run(
+        &["visited\tJane Doe\tRuritania"],
+        &["0.5\ttoured\tJane Doe\tRuritania", "0.4\tvisited\tJane Doe"],
+    );
+    assert_eq!((r.precision, r.recall, r.f1), (0.0, 0.0, 0.0));
+}
+
+#[test]
+fn system_be_matches_a_gold_form_of_be() {
+    // rel: "be" matches "is" (1 of 1 / 1 of 1); args all match: P 3/3, R 3/3.
+    let r = run(
+        &["is\tJane Doe\tthe mayor"],
+        &["0.5\tbe\tJane Doe\tthe mayor"],
+    );
+    assert_eq!((r.precision, r.recall), (1.0, 1.0));
+}
+
+#[test]
+fn precision_is_one_to_one_and_recall_is_best_per_gold() {
+    // Two identical system tuples: recall takes the best for the one gold tuple (1.0), but
+    // only one system tuple can be matched for precision: (1 + 0) / 2.
+    let r = run(
+        &["visited\tJane Doe\tRuritania"],
+        &[
+            "0.5\tvisited\tJane Doe\tRuritania",
+            "0.5\tvisited\tJane Doe\tRuritania",
+        ],
+    );
+    assert_eq!((r.precision, r.recall), (0.5, 1.0));
+}
+
+#[test]
+fn threshold_sweep_picks_the_best_f1_and_integrates_the_curve() {
+    // At threshold 0.9 only the right tuple: P 1, R 1/2. At 0.2 both tuples: the wrong one
+    // matches nothing, P 1/2, R 1/2. Best F1 at 0.9 (P 1, R 0.5, F1 0.667).
+    // Curve (R, P): (0.5, 0.5) at 0.2, (0.5, 1) at 0.9, then (0, 1): area 0.5.
+    let r = run(
+        &["visited\tJane Doe\tRuritania", "was\tJane Doe\tin 1999"],
+        &[
+            "0.9\tvisited\tJane Doe\tRuritania",
+            "0.2\tsang\tthe choir\ta song",
+        ],
+    );
+    assert_eq!((r.precision, r.recall, r.threshold), (1.0, 0.5, 0.9));
+    assert_eq!(round(r.f1), 0.667);
+    assert_eq!(r.auc, 0.5);
+}
+
+#[test]
+fn speech_verbs_match_with_arguments_swapped() {
+    let r = run(
+        &["said\tJane Doe\tthe bridge was closed"],
+        &["0.5\tsaid\tthe bridge was closed\tJane Doe"],
+    );
+    assert_eq!((r.precision, r.recall), (1.0, 1.0));
+}
+
+#[test]
+fn context_arguments_are_ignored_and_sentences_match_without_punctuation() {
+    let g = read_gold(
+        "gold.tsv",
+        "Jane Doe -LRB- the mayor -RRB- left .\tleft\tJane Doe\tthe town\tC: John Roe said\n",
+    )
+    .expect("gold reads");
+    assert_eq!(g[0].1.tuples[0].args, vec!["Jane Doe", "the town"]);
+    assert_eq!(
+        normalize_key("Jane Doe -LRB- the mayor -RRB- left ."),
+        normalize_key("Jane Doe (the mayor) left")
+    );
+}
+
+#[test]
+fn bad_confidence_names_file_and_line() {
+    let err = read_system("sys.tsv", "a b .\t0.5\tx\ty\na b .\thigh\tx\ty\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sys.tsv: line 2: confidence \"high\" is not a number"
+    );
+}
+
+fn tuples(sentence: &str) -> Vec<String> {
+    let st = extract_line(Analyzer::embedded(), sentence);
+    st.tuples
+        .iter()
+        .map(|t| format!("{} | {}", t.relation, t.args.join(" | ")))
+        .collect()
+}
+
+#[test]
+fn extracts_a_transitive_clause_with_a_time_argument() {
+    assert_eq!(
+        tuples("Jane Doe visited Ruritania in 1999 ."),
+        vec!["visited | Jane Doe | Ruritania | in 1999"]
+    );
+}
