@@ -267,6 +267,7 @@ impl<'a> Tree<'a> {
         }
         self.appositions(&mut out);
         self.possessives(&mut out);
+        self.locatives(&mut out);
         out
     }
 
@@ -826,6 +827,47 @@ impl<'a> Tree<'a> {
                 relation: "be".to_owned(),
                 args: vec![self.text(&x.body), self.text(&y)],
                 confidence: 0.57 - length_penalty(x.body.len() + y.len()),
+            });
+        }
+    }
+
+    /// `X in Y` inside a noun phrase → (be in, X, Y): where a thing is.
+    fn locatives(&self, out: &mut Vec<Tuple>) {
+        for m in 0..self.toks.len() {
+            if self.rel(m) != "nmod" {
+                continue;
+            }
+            let Some(h) = self.head(m) else { continue };
+            if !matches!(self.toks[h].upos, Upos::Noun | Upos::Propn) {
+                continue;
+            }
+            let case = self.case_of(m);
+            let [c] = case.as_slice() else { continue };
+            let prep = self.lower(*c);
+            if prep != "in" {
+                continue;
+            }
+            let x = self.span(
+                h,
+                &[
+                    "nmod",
+                    "acl",
+                    "acl:relcl",
+                    "appos",
+                    "punct",
+                    "case",
+                    "conj",
+                    "cc",
+                ],
+            );
+            let y = self.span(m, &["case", "acl:relcl", "appos", "punct", "acl"]);
+            if x.is_empty() || y.is_empty() || x.len() + y.len() > 12 {
+                continue;
+            }
+            out.push(Tuple {
+                relation: format!("be {}", self.words[*c]),
+                args: vec![self.text(&x), self.text(&y)],
+                confidence: 0.4 - length_penalty(x.len() + y.len()),
             });
         }
     }
