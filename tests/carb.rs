@@ -1,7 +1,9 @@
 //! CaRB: the scorer on invented tuples with exact precision and recall, and the extractor on
 //! invented sentences with exact tuples.
 
-use newsgraph::carb::{extract_line, normalize_key, read_gold, read_system, score};
+use newsgraph::carb::{
+    extract_line, extract_lines, normalize_key, read_gold, read_system, score, write_system,
+};
 use newsgraph_nlp::Analyzer;
 
 const SENT: &str = "Jane Doe visited Ruritania in 1999 .";
@@ -138,10 +140,132 @@ fn tuples(sentence: &str) -> Vec<String> {
         .collect()
 }
 
+/// One row per construction: sentence in, tuples out (most confident first), written
+/// `relation | arg1 | arg2 | ...`.
 #[test]
-fn extracts_a_transitive_clause_with_a_time_argument() {
+fn extracts_one_tuple_per_clause_in_the_sentences_words() {
+    let table: &[(&str, &[&str])] = &[
+        // SVO with a time phrase as an extra argument.
+        (
+            "Jane Doe visited Ruritania in 1999 .",
+            &["visited | Jane Doe | Ruritania | in 1999"],
+        ),
+        // Passive: voice and agent kept, the first preposition joins the relation.
+        (
+            "The mayor was invited by John Roe to the opening of the new bridge .",
+            &["was invited by | The mayor | John Roe | to the opening of the new bridge"],
+        ),
+        // Apposition: an implied copula, as the lemma `be`.
+        (
+            "Jane Doe , a retired teacher , lives in Springfield .",
+            &[
+                "lives in | Jane Doe | Springfield",
+                "be | Jane Doe | a retired teacher",
+            ],
+        ),
+        // Negation stays in the relation; a coordinated verb shares the subject but not the
+        // do-support auxiliary.
+        (
+            "The committee did not approve the budget and rejected the proposal .",
+            &[
+                "did not approve | The committee | the budget",
+                "rejected | The committee | the proposal",
+            ],
+        ),
+        // Coordinated objects are distributed, with the shared possessive.
+        (
+            "The company sold its farms and factories to a rival firm .",
+            &[
+                "sold | The company | its farms | to a rival firm",
+                "sold | The company | its factories | to a rival firm",
+            ],
+        ),
+        // A short copular predicate with a prepositional phrase; a locative inside a noun
+        // phrase.
+        (
+            "The museum in Springfield is home to a large collection of maps .",
+            &[
+                "is home to | The museum in Springfield | a large collection of maps",
+                "be in | The museum | Springfield",
+            ],
+        ),
+        // Subject only.
+        ("The town was flooded .", &["was flooded | The town"]),
+        // A relative clause takes its antecedent as subject.
+        (
+            "The farmers who grow rice met the minister in May .",
+            &[
+                "met | The farmers | the minister | in May",
+                "grow | The farmers | rice",
+            ],
+        ),
+        // A reported clause: the complementizer joins the relation.
+        (
+            "The report found that the river had flooded twice .",
+            &[
+                "found that | The report | the river had flooded twice",
+                "had flooded | the river",
+            ],
+        ),
+        // An infinitive complement folds into the relation.
+        (
+            "The council has decided to close the library .",
+            &["has decided to close | The council | the library"],
+        ),
+        // PTB brackets are read as brackets but written back as given.
+        (
+            "The bridge -LRB- built in 1920 -RRB- was closed last year .",
+            &[
+                "was closed | The bridge -LRB- built in 1920 -RRB- | last year",
+                "built in | The bridge | 1920",
+            ],
+        ),
+    ];
+    for (sentence, expected) in table {
+        assert_eq!(&tuples(sentence), expected, "{sentence}");
+    }
+}
+
+#[test]
+fn a_sentence_without_a_clause_gives_no_tuple() {
+    assert_eq!(tuples("The end ."), Vec::<String>::new());
+    assert_eq!(tuples(""), Vec::<String>::new());
+}
+
+#[test]
+fn confidences_rank_clauses_above_inferred_copulas_and_are_written_with_the_sentence() {
+    let st = extract_line(
+        Analyzer::embedded(),
+        "Jane Doe , a retired teacher , lives in Springfield .",
+    );
+    assert!(st.tuples[0].confidence > st.tuples[1].confidence);
+    let mut out = Vec::new();
+    write_system(std::slice::from_ref(&st), &mut out).expect("writes to memory");
+    let text = String::from_utf8(out).expect("utf-8");
+    let first = text.lines().next().expect("a line");
     assert_eq!(
-        tuples("Jane Doe visited Ruritania in 1999 ."),
-        vec!["visited | Jane Doe | Ruritania | in 1999"]
+        first.split('\t').collect::<Vec<_>>(),
+        vec![
+            "Jane Doe , a retired teacher , lives in Springfield .",
+            &format!("{:.4}", st.tuples[0].confidence),
+            "lives in",
+            "Jane Doe",
+            "Springfield",
+        ]
+    );
+}
+
+#[test]
+fn extraction_is_deterministic_and_one_sentence_per_line() {
+    let text = "The town was flooded .\n\nJane Doe visited Ruritania in 1999 .\n";
+    let a = extract_lines(Analyzer::embedded(), text);
+    let b = extract_lines(Analyzer::embedded(), text);
+    assert_eq!(a, b);
+    assert_eq!(
+        a.iter().map(|s| s.sentence.as_str()).collect::<Vec<_>>(),
+        vec![
+            "The town was flooded .",
+            "Jane Doe visited Ruritania in 1999 ."
+        ]
     );
 }

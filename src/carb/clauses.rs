@@ -357,6 +357,7 @@ impl<'a> Tree<'a> {
         // Coordinated verbs share their first conjunct's auxiliaries ("was arrested and charged").
         if auxes.is_empty()
             && self.rel(p) == "conj"
+            && matches!(self.toks[p].xpos.as_str(), "VBN" | "VBG" | "VB")
             && let Some(h) = self.head(p)
         {
             auxes = self
@@ -785,14 +786,20 @@ impl<'a> Tree<'a> {
             .filter(|i| !all_conj.contains(i))
             .collect();
         variants.push(self.trim(first));
+        let c_of = |set: &Vec<usize>| set.iter().copied().find(|i| conjs.contains(i)).unwrap_or(h);
         for set in conj_sets {
             let mut v = outside.clone();
-            // Keep the first conjunct's determiner for the others ("the X and Y" → "the Y").
-            v.extend(
-                self.children_with(h, &["det"])
-                    .into_iter()
-                    .filter(|d| *d < h && set.first().is_some_and(|f| f > d)),
-            );
+            // The first conjunct's determiner or possessor is shared ("its X and Y" → "its Y").
+            if self
+                .children_with(c_of(&set), &["det", "nmod:poss"])
+                .is_empty()
+            {
+                for d in self.children_with(h, &["det", "nmod:poss"]) {
+                    if d < h {
+                        v.extend(self.span(d, &[]));
+                    }
+                }
+            }
             v.extend(set);
             v.sort_unstable();
             v.dedup();
