@@ -11,7 +11,11 @@
 //! distributed. Appositions and possessives add `is` and `has` tuples.
 
 use super::tuples::{SentenceTuples, Tuple};
+use newsgraph_nlp::analyzer::{LEMMA_MODEL, PARSER_MODEL};
+use newsgraph_nlp::lemma::Lemmatizer;
+use newsgraph_nlp::parser::Parser;
 use newsgraph_nlp::{Analyzer, Sentence, Span, Token, Upos};
+use std::sync::LazyLock;
 
 /// Words that negate a clause and belong in its relation.
 const NEGATIONS: [&str; 4] = ["not", "n't", "never", "no"];
@@ -83,12 +87,60 @@ pub fn extract_line(analyzer: &Analyzer, line: &str) -> SentenceTuples {
         s.span = Span::new(first.span.start, last.span.end);
     }
     analyzer.annotate(&mut s);
+    if retag_verbless(&mut s)
+        && let Some(reparser) = REPARSER.as_ref()
+    {
+        reparser.annotate(&mut s);
+    }
     let tree = Tree::new(&s, &words);
     let mut tuples = tree.tuples();
     tuples.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     let mut seen = std::collections::BTreeSet::new();
     tuples.retain(|t| seen.insert((t.relation.clone(), t.args.clone())));
     SentenceTuples { sentence, tuples }
+}
+
+/// Lemmatizer and parser without a tagger: re-annotates a sentence whose tags were corrected.
+static REPARSER: LazyLock<Option<Analyzer>> = LazyLock::new(|| {
+    let lemmatizer = Lemmatizer::from_bytes(LEMMA_MODEL?).ok()?;
+    let parser = Parser::from_bytes(PARSER_MODEL?).ok()?;
+    Some(Analyzer::new(None, Some(lemmatizer), Some(parser)))
+});
+
+/// A sentence tagged without any finite verb has almost always lost its verb to a noun
+/// reading of a third-person form (`X plans to ...`, `X consists of ...`): retags the first
+/// `-s` noun that follows a nominal and precedes a determiner, preposition or the like as a
+/// verb. Returns true when it changed a tag.
+fn retag_verbless(s: &mut Sentence) -> bool {
+    let finite = |x: &str| matches!(x, "VBZ" | "VBD" | "VBP" | "MD");
+    if s.tokens.iter().any(|t| finite(&t.xpos)) {
+        return false;
+    }
+    let n = s.tokens.len();
+    for i in 1..n.saturating_sub(1) {
+        let t = &s.tokens[i];
+        let w = t.form.to_lowercase();
+        let candidate = matches!(t.xpos.as_str(), "NNS" | "NN" | "JJ")
+            && w.len() > 3
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && !w.ends_with("us")
+            && matches!(
+                s.tokens[i - 1].upos,
+                Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num
+            )
+            && matches!(
+                s.tokens[i + 1].xpos.as_str(),
+                "DT" | "IN" | "TO" | "PRP$" | "PRP" | "JJ" | "NNP" | "CD" | "RB" | "NNS" | "NN"
+            );
+        if candidate {
+            let t = &mut s.tokens[i];
+            t.upos = Upos::Verb;
+            t.xpos = "VBZ".to_owned();
+            return true;
+        }
+    }
+    false
 }
 
 /// A parsed sentence with its children lists and its words as given.
@@ -755,14 +807,21 @@ impl<'a> Tree<'a> {
         }) else {
             return whole;
         };
-        let conjs: Vec<usize> = self
-            .children_with(h, &["conj"])
-            .into_iter()
-            .filter(|&c| body.contains(&c) && simple(c))
-            .collect();
+        // Conjuncts, also those chained onto another conjunct ("A , B , C and D").
+        let mut conjs: Vec<usize> = Vec::new();
+        let mut frontier = vec![h];
+        while let Some(x) = frontier.pop() {
+            for c in self.children_with(x, &["conj"]) {
+                if body.contains(&c) && simple(c) && !conjs.contains(&c) && conjs.len() < 12 {
+                    conjs.push(c);
+                    frontier.push(c);
+                }
+            }
+        }
+        conjs.sort_unstable();
         let mut conj_sets: Vec<Vec<usize>> = Vec::new();
         for &c in &conjs {
-            conj_sets.push(self.span(c, &["cc", "punct"]));
+            conj_sets.push(self.span(c, &["cc", "punct", "conj"]));
         }
         let all_conj: Vec<usize> = conjs
             .iter()
@@ -790,9 +849,9 @@ impl<'a> Tree<'a> {
         for set in conj_sets {
             let mut v = outside.clone();
             // The first conjunct's determiner or possessor is shared ("its X and Y" → "its Y").
-            if self
-                .children_with(c_of(&set), &["det", "nmod:poss"])
-                .is_empty()
+            let c = c_of(&set);
+            if self.children_with(c, &["det", "nmod:poss"]).is_empty()
+                && self.toks[c].upos != Upos::Propn
             {
                 for d in self.children_with(h, &["det", "nmod:poss"]) {
                     if d < h {
