@@ -569,7 +569,31 @@ impl<'a> Tree<'a> {
                             position: c,
                         };
                         if second.is_none() && self.toks[c].upos != Upos::Verb {
-                            second = Some((a, Complement::Predicative));
+                            // "was considered to be the patron": `to be` joins the relation.
+                            let linking: Vec<usize> = self
+                                .children_with(c, &["mark", "cop", "aux"])
+                                .into_iter()
+                                .filter(|&m| m < c)
+                                .collect();
+                            let body: Vec<usize> = a
+                                .body
+                                .iter()
+                                .copied()
+                                .filter(|i| !linking.contains(i))
+                                .collect();
+                            if !linking.is_empty() && !body.is_empty() {
+                                tail.extend(linking);
+                                second = Some((
+                                    Arg {
+                                        case: Vec::new(),
+                                        body: self.trim(body),
+                                        position: c,
+                                    },
+                                    Complement::Predicative,
+                                ));
+                            } else {
+                                second = Some((a, Complement::Predicative));
+                            }
                         } else {
                             args.push(a);
                         }
