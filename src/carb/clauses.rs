@@ -349,6 +349,21 @@ impl<'a> Tree<'a> {
             })
     }
 
+    /// The first quotation (from `` to '') that does not contain token `p`, quotes included.
+    fn quotation_outside(&self, p: usize) -> Option<Vec<usize>> {
+        let open = self.words.iter().position(|w| *w == "``")?;
+        let close = (open + 1..self.words.len()).find(|&i| self.words[i] == "''")?;
+        if (open..=close).contains(&p) || close - open < 3 {
+            return None;
+        }
+        // A comma just inside the closing quote belongs to the sentence, not the quote.
+        let mut v: Vec<usize> = (open..=close).collect();
+        if close >= 1 && self.words[close - 1] == "," {
+            v.retain(|&i| i != close - 1);
+        }
+        Some(v)
+    }
+
     /// The noun phrase a relative or participial clause `p` modifies, without the clause.
     fn antecedent(&self, p: usize) -> Option<Arg> {
         let h = self.head(p)?;
@@ -659,6 +674,24 @@ impl<'a> Tree<'a> {
             && let Some(a) = self.antecedent(p)
         {
             second = Some((a, Complement::Object));
+        }
+        // `` ... , '' says X: a speech verb outside a quotation reports it.
+        if SPEECH.contains(&self.toks[p].lemma.as_str())
+            && let Some(quote) = self.quotation_outside(p)
+            && second
+                .as_ref()
+                .is_none_or(|(a, _)| a.body.iter().any(|i| quote.contains(i)))
+        {
+            tail.clear();
+            args.retain(|a| !a.body.iter().any(|i| quote.contains(i)));
+            second = Some((
+                Arg {
+                    case: Vec::new(),
+                    body: quote,
+                    position: p,
+                },
+                Complement::Clausal,
+            ));
         }
         // `"...", she said`: a speech verb attached to the quote reports the rest of it.
         if second.is_none()
