@@ -283,11 +283,20 @@ impl<'a> Tree<'a> {
         let case = self.case_of(i);
         let mut body: Vec<usize> =
             self.span(i, &["acl:relcl", "appos", "parataxis", "case", "mark"]);
-        // A clause set off by a comma after the noun is not part of it ("a band , retaining ...").
-        for c in self.children_with(i, &["acl", "advcl", "dep"]) {
+        // A clause set off by a comma after the noun is not part of it ("a band , retaining ..."),
+        // nor is a verb coordinated with the noun (a clause the parse attached too low).
+        for c in self.children_with(i, &["acl", "advcl", "dep", "amod", "conj"]) {
             let cut = self.span(c, &[]);
             let start = cut.first().copied().unwrap_or(c);
-            if c > i && start > 0 && self.words[start - 1] == "," {
+            let comma_led = c > i && start > 0 && self.words[start - 1] == ",";
+            let clause = matches!(self.toks[c].upos, Upos::Verb | Upos::Adj)
+                && !self
+                    .children_with(c, &["nsubj", "nsubj:pass", "cop", "obj"])
+                    .is_empty();
+            let verb_conj = self.base(c) == "conj" && self.toks[c].upos == Upos::Verb;
+            if (comma_led && (self.base(c) != "conj" && self.base(c) != "amod" || clause))
+                || verb_conj
+            {
                 body.retain(|x| !cut.contains(x));
             }
         }
@@ -446,7 +455,17 @@ impl<'a> Tree<'a> {
         let start = subj_end.unwrap_or(first).min(first);
         for c in self.children_with(p, &["advmod"]) {
             let w = self.lower(c);
-            let inner = c >= start && c < p && self.kids[c].is_empty();
+            // In a copular clause an adverb after the copula modifies the predicate ("were |
+            // virtually unchanged"); before it, the clause ("is also | home").
+            let end = if copular {
+                self.children_with(p, &["cop"])
+                    .first()
+                    .copied()
+                    .unwrap_or(p)
+            } else {
+                p
+            };
+            let inner = c >= start && c < end && self.kids[c].is_empty();
             if NEGATIONS.contains(&w.as_str())
                 || (inner && !RELATIVE.contains(&w.as_str()) && w != "where" && w != "when")
             {
