@@ -233,6 +233,25 @@ fn a_sentence_without_a_clause_gives_no_tuple() {
 }
 
 #[test]
+fn an_overlong_line_gives_no_tuple_and_keeps_its_text() {
+    let line = "Jane Doe visited Ruritania and ".repeat(100);
+    let st = extract_line(Analyzer::embedded(), &line);
+    assert_eq!(st.sentence, line.trim());
+    assert!(st.tuples.is_empty());
+}
+
+#[test]
+fn retags_a_verb_read_as_a_noun_in_a_verbless_sentence() {
+    // Regression: a sentence-initial name followed by an -s verb was tagged noun + noun, and
+    // the sentence had no clause at all.
+    let out = tuples("Ruritania plans to build a new port near the capital .");
+    assert_eq!(
+        out,
+        vec!["plans to build | Ruritania | a new port | near the capital"]
+    );
+}
+
+#[test]
 fn confidences_rank_clauses_above_inferred_copulas_and_are_written_with_the_sentence() {
     let st = extract_line(
         Analyzer::embedded(),

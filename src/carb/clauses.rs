@@ -7,8 +7,12 @@
 //! ``` `` ``` are mapped to plain characters for the tagger), and every predicate of the
 //! dependency tree (a verb, or a word with a copula) becomes a clause: subject, relation,
 //! complements. Subjects missing from a clause are taken from the clause it depends on
-//! (coordinated verbs, relative clauses, participles), and coordinated objects are
-//! distributed. Appositions and possessives add `is` and `has` tuples.
+//! (coordinated verbs, relative clauses, participles), relative pronouns are replaced by
+//! their antecedent, and coordinated nouns are distributed. Appositions, possessives and
+//! `X in Y` noun phrases add tuples with an implied `be`, `has` or `be in`.
+//!
+//! A sentence tagged without any finite verb is retagged and reparsed once (with the
+//! embedded lemmatizer and parser), since that is nearly always a verb read as a noun.
 
 use super::tuples::{SentenceTuples, Tuple};
 use newsgraph_nlp::analyzer::{LEMMA_MODEL, PARSER_MODEL};
@@ -40,6 +44,9 @@ const SPEECH: [&str; 16] = [
     "warn",
     "acknowledge",
 ];
+/// Sentences longer than this (in tokens) give no tuples: argument building is quadratic in
+/// the worst case, and such a line is a run of text, not a sentence.
+const MAX_TOKENS: usize = 400;
 /// Argument length beyond which the confidence stops falling.
 const MAX_ARG_WORDS: usize = 40;
 
@@ -70,6 +77,12 @@ fn plain_form(ptb: &str) -> &str {
 pub fn extract_line(analyzer: &Analyzer, line: &str) -> SentenceTuples {
     let sentence = line.trim().to_owned();
     let words: Vec<&str> = sentence.split_whitespace().collect();
+    if words.len() > MAX_TOKENS {
+        return SentenceTuples {
+            sentence,
+            tuples: Vec::new(),
+        };
+    }
     let mut s = Sentence::default();
     let mut pos = 0;
     for w in &words {
@@ -240,8 +253,8 @@ impl<'a> Tree<'a> {
         self.trim(out)
     }
 
-    /// Drops punctuation and coordinators at both ends, and anything after an unbalanced
-    /// comma-led stretch at the end.
+    /// Drops punctuation (except quotes, closing brackets and symbols) and coordinators at
+    /// both ends.
     fn trim(&self, mut v: Vec<usize>) -> Vec<usize> {
         let edge = |t: &Tree, i: usize| {
             let u = t.toks[i].upos;
@@ -844,15 +857,6 @@ impl<'a> Tree<'a> {
             for (oi, ov) in obj_variants.iter().enumerate() {
                 let mut args = vec![self.text(sv), self.text(ov)];
                 args.extend(extras.iter().cloned());
-                if std::env::var_os("CARB_SHAPE").is_some() {
-                    eprintln!(
-                        "{}\t{}\t{}\t{:?}",
-                        self.words.join(" "),
-                        relation,
-                        args.join("\t"),
-                        shape
-                    );
-                }
                 out.push(Tuple {
                     relation: relation.clone(),
                     args,
