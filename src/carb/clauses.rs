@@ -851,16 +851,23 @@ impl<'a> Tree<'a> {
             subject_words: subj.body.len(),
             object_words: obj.body.len(),
             relation_words: rel_idx.len() + tail.len(),
+            sentence_words: self.toks.len(),
+            ..Shape::default()
         };
-        let conf = confidence(&shape);
         for (si, sv) in subj_variants.iter().enumerate() {
             for (oi, ov) in obj_variants.iter().enumerate() {
                 let mut args = vec![self.text(sv), self.text(ov)];
                 args.extend(extras.iter().cloned());
+                let shape = Shape {
+                    object_has_verb: ov.iter().any(|&i| self.toks[i].upos == Upos::Verb),
+                    object_has_name: ov.iter().any(|&i| self.toks[i].upos == Upos::Propn),
+                    object_commas: ov.iter().filter(|&&i| self.words[i] == ",").count(),
+                    ..shape
+                };
                 out.push(Tuple {
                     relation: relation.clone(),
                     args,
-                    confidence: conf - 0.001 * (si + oi) as f64,
+                    confidence: confidence(&shape) - 0.001 * (si + oi) as f64,
                 });
             }
         }
@@ -1076,10 +1083,15 @@ struct Shape {
     /// A participle or infinitive clause without auxiliaries.
     nonfinite: bool,
     distributed: bool,
+    /// The second argument holds a verb (often a clause swallowed by a wrong attachment).
+    object_has_verb: bool,
+    object_has_name: bool,
+    object_commas: usize,
     extras: usize,
     subject_words: usize,
     object_words: usize,
     relation_words: usize,
+    sentence_words: usize,
 }
 
 /// Confidence of a clause tuple from its shape: own subjects and direct objects are the
@@ -1088,21 +1100,25 @@ struct Shape {
 fn confidence(f: &Shape) -> f64 {
     let flag = |b: bool, w: f64| if b { w } else { 0.0 };
     let words = f.subject_words.min(MAX_ARG_WORDS) + f.object_words.min(MAX_ARG_WORDS);
-    let mut c: f64 = 0.7;
-    c += flag(f.shared_subject, 0.1);
-    c += flag(f.antecedent_subject, 0.02);
-    c += flag(f.pronoun_subject, -0.015);
-    c += flag(f.prepositional, 0.026);
-    c += flag(f.predicative, -0.088);
-    c += flag(f.clausal, 0.115);
-    c += flag(f.bare, -0.023);
-    c += flag(f.dependent, -0.179);
-    c += flag(f.nonfinite, -0.146);
-    c += flag(f.distributed, -0.013);
+    let mut c: f64 = 0.768;
+    c += flag(f.shared_subject, 0.088);
+    c += flag(f.antecedent_subject, 0.008);
+    c += flag(f.pronoun_subject, -0.039);
+    c += flag(f.prepositional, 0.02);
+    c += flag(f.predicative, -0.074);
+    c += flag(f.clausal, 0.159);
+    c += flag(f.bare, -0.061);
+    c += flag(f.dependent, -0.147);
+    c += flag(f.nonfinite, -0.141);
+    c += flag(f.distributed, -0.033);
+    c += flag(f.object_has_verb, -0.119);
+    c += flag(f.object_has_name, 0.054);
+    c -= 0.055 * f.object_commas as f64;
     c -= 0.081 * f.extras as f64;
-    c += 0.007 * f.subject_words.min(MAX_ARG_WORDS) as f64;
-    c += 0.015 * f.object_words.min(MAX_ARG_WORDS) as f64;
-    c += 0.019 * f.relation_words as f64;
-    c -= 0.024 * words.saturating_sub(8) as f64;
+    c += 0.002 * f.subject_words.min(MAX_ARG_WORDS) as f64;
+    c += 0.016 * f.object_words.min(MAX_ARG_WORDS) as f64;
+    c += 0.021 * f.relation_words as f64;
+    c -= 0.003 * f.sentence_words as f64;
+    c -= 0.016 * words.saturating_sub(8) as f64;
     c.clamp(0.01, 0.99)
 }
