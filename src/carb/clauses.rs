@@ -388,12 +388,30 @@ impl<'a> Tree<'a> {
 
     /// The noun phrase a relative or participial clause `p` modifies, without the clause.
     fn antecedent(&self, p: usize) -> Option<Arg> {
-        let h = self.head(p)?;
-        if !matches!(
-            self.toks[h].upos,
-            Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num
-        ) {
-            return None;
+        let nounish = |i: usize| {
+            matches!(
+                self.toks[i].upos,
+                Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num
+            )
+        };
+        let mut h = self.head(p)?;
+        if !nounish(h) {
+            // A clause opened by "who", "whom" or "which" but attached elsewhere by the parse
+            // still refers to the noun just before it (", many of whom ...").
+            let clause = self.span(p, &[]);
+            let first = *clause.first()?;
+            let wh = clause
+                .iter()
+                .take(3)
+                .any(|&i| matches!(self.lower(i).as_str(), "who" | "whom" | "which"));
+            let mut j = first.checked_sub(1)?;
+            if self.words[j] == "," {
+                j = j.checked_sub(1)?;
+            }
+            if !wh || !nounish(j) {
+                return None;
+            }
+            h = j;
         }
         let mut a = self.nominal(h);
         let clause = self.span(p, &[]);
@@ -416,6 +434,16 @@ impl<'a> Tree<'a> {
             }
             let mut a = self.nominal(s);
             a.case.clear();
+            // "many of whom": the relative pronoun inside the subject stands for the antecedent.
+            if let Some(k) = a
+                .body
+                .iter()
+                .position(|&i| i != s && matches!(self.lower(i).as_str(), "whom" | "which"))
+                && let Some(ante) = self.antecedent(p)
+            {
+                a.body.splice(k..=k, ante.body);
+                return Some((a, SubjectSource::Antecedent));
+            }
             return Some((a, SubjectSource::Own));
         }
         let h = self.head(p)?;
