@@ -212,12 +212,13 @@ fn extracts_one_tuple_per_clause_in_the_sentences_words() {
             "The council has decided to close the library .",
             &["has decided to close | The council | the library"],
         ),
-        // PTB brackets are read as brackets but written back as given.
+        // PTB brackets are read as brackets but written back as given; a participle clause
+        // gets its implied `be`.
         (
             "The bridge -LRB- built in 1920 -RRB- was closed last year .",
             &[
                 "was closed | The bridge -LRB- built in 1920 -RRB- | last year",
-                "built in | The bridge | 1920",
+                "be built in | The bridge | 1920",
             ],
         ),
     ];

@@ -845,6 +845,17 @@ impl<'a> Tree<'a> {
         rel_idx.sort_unstable();
         rel_idx.dedup();
         let mut relation = self.text(&rel_idx);
+        // A participle clause ("a form known as X", "..., leading to Y") is a clause with its
+        // `be` left out: the implied `be` is added, as for appositions.
+        if matches!(self.base(p), "acl" | "advcl")
+            && matches!(self.toks[p].xpos.as_str(), "VBN" | "VBG")
+            && self
+                .children_with(p, &["aux", "aux:pass", "cop"])
+                .is_empty()
+            && source != SubjectSource::Own
+        {
+            relation.insert_str(0, "be ");
+        }
         if !tail.is_empty() {
             relation.push(' ');
             relation.push_str(&self.text(&tail));
