@@ -855,6 +855,16 @@ impl<'a> Tree<'a> {
             && source != SubjectSource::Own
         {
             relation.insert_str(0, "be ");
+        } else if self.base(p) == "acl"
+            && self.toks[p].xpos == "VB"
+            && self
+                .children_with(p, &["mark"])
+                .iter()
+                .any(|&m| self.lower(m) == "to")
+            && source != SubjectSource::Own
+        {
+            // "plans to build X": the plans are to build X.
+            relation.insert_str(0, "be to ");
         }
         if !tail.is_empty() {
             relation.push(' ');
