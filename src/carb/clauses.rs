@@ -911,6 +911,7 @@ impl<'a> Tree<'a> {
                     object_has_verb: ov.iter().any(|&i| self.toks[i].upos == Upos::Verb),
                     object_has_name: ov.iter().any(|&i| self.toks[i].upos == Upos::Propn),
                     object_commas: ov.iter().filter(|&&i| self.words[i] == ",").count(),
+                    implied_be: relation.starts_with("be "),
                     ..shape
                 };
                 out.push(Tuple {
@@ -1132,6 +1133,8 @@ struct Shape {
     /// A participle or infinitive clause without auxiliaries.
     nonfinite: bool,
     distributed: bool,
+    /// The relation starts with an implied `be` (a participle or infinitive clause).
+    implied_be: bool,
     /// The second argument holds a verb (often a clause swallowed by a wrong attachment).
     object_has_verb: bool,
     object_has_name: bool,
@@ -1149,25 +1152,26 @@ struct Shape {
 fn confidence(f: &Shape) -> f64 {
     let flag = |b: bool, w: f64| if b { w } else { 0.0 };
     let words = f.subject_words.min(MAX_ARG_WORDS) + f.object_words.min(MAX_ARG_WORDS);
-    let mut c: f64 = 0.768;
-    c += flag(f.shared_subject, 0.088);
-    c += flag(f.antecedent_subject, 0.008);
-    c += flag(f.pronoun_subject, -0.039);
-    c += flag(f.prepositional, 0.02);
-    c += flag(f.predicative, -0.074);
-    c += flag(f.clausal, 0.159);
-    c += flag(f.bare, -0.061);
-    c += flag(f.dependent, -0.147);
-    c += flag(f.nonfinite, -0.141);
+    let mut c: f64 = 0.805;
+    c += flag(f.shared_subject, 0.113);
+    c += flag(f.antecedent_subject, 0.026);
+    c += flag(f.pronoun_subject, -0.053);
+    c += flag(f.prepositional, -0.006);
+    c += flag(f.predicative, -0.088);
+    c += flag(f.clausal, 0.143);
+    c += flag(f.bare, -0.053);
+    c += flag(f.dependent, -0.155);
+    c += flag(f.nonfinite, -0.153);
+    c += flag(f.implied_be, 0.102);
     c += flag(f.distributed, -0.033);
-    c += flag(f.object_has_verb, -0.119);
-    c += flag(f.object_has_name, 0.054);
-    c -= 0.055 * f.object_commas as f64;
-    c -= 0.081 * f.extras as f64;
-    c += 0.002 * f.subject_words.min(MAX_ARG_WORDS) as f64;
-    c += 0.016 * f.object_words.min(MAX_ARG_WORDS) as f64;
-    c += 0.021 * f.relation_words as f64;
+    c += flag(f.object_has_verb, -0.11);
+    c += flag(f.object_has_name, 0.044);
+    c -= 0.048 * f.object_commas as f64;
+    c -= 0.089 * f.extras as f64;
+    c -= 0.002 * f.subject_words.min(MAX_ARG_WORDS) as f64;
+    c += 0.012 * f.object_words.min(MAX_ARG_WORDS) as f64;
+    c += 0.022 * f.relation_words as f64;
     c -= 0.003 * f.sentence_words as f64;
-    c -= 0.016 * words.saturating_sub(8) as f64;
+    c -= 0.013 * words.saturating_sub(8) as f64;
     c.clamp(0.01, 0.99)
 }
