@@ -996,6 +996,10 @@ impl<'a> Tree<'a> {
                     }
                 }
             }
+            // So is its preposition ("a symbol of progress and innovation").
+            if self.children_with(c, &["case"]).is_empty() {
+                v.extend(self.case_of(h).into_iter().filter(|&k| body.contains(&k)));
+            }
             v.extend(set);
             v.sort_unstable();
             v.dedup();
@@ -1096,6 +1100,10 @@ impl<'a> Tree<'a> {
                         "nmod",
                         "conj",
                         "cc",
+                        "nsubj",
+                        "cop",
+                        "aux",
+                        "advmod",
                     ],
                 )
                 .into_iter()
