@@ -708,6 +708,33 @@ impl<'a> Tree<'a> {
                 }
             }
         }
+        // "buy and sell X": a verb coordinated right before another shares its object.
+        if !copular
+            && second.is_none()
+            && self
+                .children_with(core, &["obj", "ccomp", "xcomp"])
+                .is_empty()
+            && let Some(&c) = self.children_with(core, &["conj"]).first()
+            && self.toks[c].upos == Upos::Verb
+            && (core + 1..c).all(|i| matches!(self.toks[i].upos, Upos::Cconj | Upos::Punct))
+            && let Some(&o) = self.children_with(c, &["obj"]).first()
+        {
+            let mut a = self.nominal(o);
+            a.case.clear();
+            second = Some((a, Complement::Object));
+        }
+        // Phrases fronted before the first of coordinated verbs hold for all of them ("In
+        // 1717 she observed ... and attempted ...").
+        if self.rel(p) == "conj"
+            && let Some(h) = self.head(p)
+        {
+            let clause_start = self.span(h, &[]).first().copied();
+            for o in self.children_with(h, &["obl", "obl:tmod", "obl:npmod"]) {
+                if o < h && self.span(o, &[]).first().copied() == clause_start {
+                    args.push(self.nominal(o));
+                }
+            }
+        }
         // A relative clause introduced by "where" happened in its antecedent.
         if self.rel(p) == "acl:relcl"
             && self
