@@ -1106,6 +1106,18 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// True when the sentence's main verb is in the past tense.
+    fn past(&self) -> bool {
+        let Some(root) = (0..self.toks.len()).find(|&i| self.toks[i].head == 0) else {
+            return false;
+        };
+        self.toks[root].xpos == "VBD"
+            || self
+                .children_with(root, &["aux", "aux:pass", "cop"])
+                .iter()
+                .any(|&a| self.toks[a].xpos == "VBD")
+    }
+
     /// `X 's Y` → (has, X, Y) for names and nouns (not pronouns).
     fn possessives(&self, out: &mut Vec<Tuple>) {
         for q in 0..self.toks.len() {
@@ -1141,7 +1153,8 @@ impl<'a> Tree<'a> {
                 continue;
             }
             out.push(Tuple {
-                relation: "has".to_owned(),
+                // In the sentence's tense: a possession told in the past is `had`.
+                relation: if self.past() { "had" } else { "has" }.to_owned(),
                 args: vec![self.text(&owner), self.text(&owned)],
                 confidence: 0.23 - length_penalty(owner.len() + owned.len()),
             });
