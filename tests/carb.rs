@@ -199,12 +199,13 @@ fn extracts_one_tuple_per_clause_in_the_sentences_words() {
                 "grow | The farmers | rice",
             ],
         ),
-        // A reported clause: the complementizer joins the relation.
+        // A reported clause: the complementizer joins the relation; an adverb is the only
+        // complement of the inner clause.
         (
             "The report found that the river had flooded twice .",
             &[
                 "found that | The report | the river had flooded twice",
-                "had flooded | the river",
+                "had flooded | the river | twice",
             ],
         ),
         // An infinitive complement folds into the relation.

@@ -852,6 +852,23 @@ impl<'a> Tree<'a> {
                 Complement::Bare,
             ));
         }
+        // Only an adverb after the verb ("will work together").
+        if second.is_none()
+            && !copular
+            && let Some(&a) = self
+                .children_with(core, &["advmod"])
+                .iter()
+                .find(|&&a| a > core && !NEGATIONS.contains(&self.lower(a).as_str()))
+        {
+            second = Some((
+                Arg {
+                    case: Vec::new(),
+                    body: self.span(a, &["punct"]),
+                    position: a,
+                },
+                Complement::Bare,
+            ));
+        }
         let Some((obj, kind)) = second else {
             // A clause with a subject only ("the army was not disbanded").
             if args.is_empty() && !copular {
@@ -1043,6 +1060,15 @@ impl<'a> Tree<'a> {
                 continue;
             }
             let Some(h) = self.head(a) else { continue };
+            let nounish = |i: usize| {
+                matches!(
+                    self.toks[i].upos,
+                    Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num
+                )
+            };
+            if !nounish(h) || !nounish(a) {
+                continue;
+            }
             let x = self.nominal(h);
             let mut y = self.span(a, &["acl:relcl", "punct", "appos", "parataxis"]);
             // The apposition ends at the first comma after its head.
