@@ -762,12 +762,13 @@ impl<'a> Tree<'a> {
         {
             second = Some((a, Complement::Object));
         }
-        // `` ... , '' says X: a speech verb outside a quotation reports it.
+        // `` ... , '' says X: a speech verb outside a quotation reports it (unless its own
+        // complement reaches beyond the quotation, which is then only a part of it).
         if SPEECH.contains(&self.toks[p].lemma.as_str())
             && let Some(quote) = self.quotation_outside(p)
             && second
                 .as_ref()
-                .is_none_or(|(a, _)| a.body.iter().any(|i| quote.contains(i)))
+                .is_none_or(|(a, _)| a.body.iter().all(|i| quote.contains(i)))
         {
             tail.clear();
             args.retain(|a| !a.body.iter().any(|i| quote.contains(i)));
