@@ -864,7 +864,7 @@ impl<'a> Tree<'a> {
             second = Some((
                 Arg {
                     case: Vec::new(),
-                    body: self.span(a, &["punct"]),
+                    body: self.span(a, &["punct", "conj", "cc"]),
                     position: a,
                 },
                 Complement::Bare,
