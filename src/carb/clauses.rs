@@ -337,6 +337,16 @@ impl<'a> Tree<'a> {
             if self.folded_xcomp(p) {
                 continue;
             }
+            // "was considered to be the saint": the predicate is already the complement of the
+            // governing verb's tuple.
+            if self.rel(p) == "xcomp"
+                && self.toks[p].upos != Upos::Verb
+                && self
+                    .head(p)
+                    .is_some_and(|h| self.toks[h].upos == Upos::Verb)
+            {
+                continue;
+            }
             self.clause(p, &mut out);
         }
         self.appositions(&mut out);
