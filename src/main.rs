@@ -540,13 +540,25 @@ fn read_text(p: &Path) -> Result<String> {
 fn cmd_extract_carb(paths: &[PathBuf]) -> Result<ExitCode> {
     let analyzer = newsgraph_nlp::Analyzer::embedded();
     let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failures = Vec::new();
     for p in paths {
-        let text = read_text(p)?;
-        let tuples = newsgraph::carb::extract_lines(analyzer, &text);
-        newsgraph::carb::write_system(&tuples, &mut out)?;
+        match read_text(p) {
+            Ok(text) => {
+                let tuples = newsgraph::carb::extract_lines(analyzer, &text);
+                newsgraph::carb::write_system(&tuples, &mut out)?;
+            }
+            Err(e) => failures.push(format!("{e:#}")),
+        }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    for f in &failures {
+        eprintln!("newsgraph: {f}");
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn cmd_eval_carb(gold: &Path, system: Option<&Path>, ours: Option<&Path>) -> Result<ExitCode> {
