@@ -580,7 +580,6 @@ impl<'a> Tree<'a> {
                     "parataxis",
                     "obl",
                     "obl:tmod",
-                    "advmod",
                     "ccomp",
                     "appos",
                     "expl",
@@ -588,6 +587,9 @@ impl<'a> Tree<'a> {
                     "dep",
                 ],
             );
+            // Adverbs before the copula are in the relation; those after it stay here.
+            let body: Vec<usize> = body.into_iter().filter(|i| !rel.contains(i)).collect();
+            let body = self.trim(body);
             tail.extend(case.iter().copied());
             // "is home to X", "is responsible for X": the predicate and the preposition of its
             // first phrase join the relation when the predicate is short.
