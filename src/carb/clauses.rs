@@ -649,7 +649,7 @@ impl<'a> Tree<'a> {
                     ("obl", _) | (_, "nmod:tmod") | (_, "nmod:npmod") if skip_obl != Some(c) => {
                         args.push(self.nominal(c));
                     }
-                    ("xcomp", _) if c0 == core => {
+                    ("xcomp", _) if c0 == core && !copular => {
                         let a = Arg {
                             case: Vec::new(),
                             body: self.span(c, &["punct"]),
