@@ -936,8 +936,8 @@ impl<'a> Tree<'a> {
             })
             .filter(|s| !s.is_empty())
             .collect();
-        let subj_variants = self.distribute(&subj.body);
-        let obj_variants = self.distribute(&obj.body);
+        let subj_variants = self.distribute(&subj.body, false);
+        let obj_variants = self.distribute(&obj.body, kind == Complement::Predicative);
         let nonfinite = matches!(self.toks[p].xpos.as_str(), "VBG" | "VBN" | "VB")
             && self
                 .children_with(p, &["aux", "aux:pass", "nsubj", "nsubj:pass"])
@@ -980,12 +980,15 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// Coordinated nouns inside an argument, each in the place of the first ("a series of
-    /// attacks and raids" → "a series of attacks", "a series of raids"); the argument alone
-    /// when it has no coordination of common nouns.
-    fn distribute(&self, body: &[usize]) -> Vec<Vec<usize>> {
+    /// Coordinated nouns (and, in a predicate, adjectives) inside an argument, each in the
+    /// place of the first ("a series of attacks and raids" → "a series of attacks", "a series
+    /// of raids"); the argument alone when it has no such coordination.
+    fn distribute(&self, body: &[usize], adjectives: bool) -> Vec<Vec<usize>> {
         let whole = vec![body.to_vec()];
-        let nounish = |i: usize| matches!(self.toks[i].upos, Upos::Noun | Upos::Propn);
+        let nounish = |i: usize| {
+            matches!(self.toks[i].upos, Upos::Noun | Upos::Propn)
+                || (adjectives && self.toks[i].upos == Upos::Adj)
+        };
         let simple = |c: usize| {
             nounish(c)
                 && self
