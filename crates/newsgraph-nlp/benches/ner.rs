@@ -1,5 +1,9 @@
 //! Named-entity recognition throughput on the EWT sample (sentences and tokens per second)
 //! with the shipped `models/ner.bin`, and model loading.
+//!
+//! `cargo bench -p newsgraph-nlp --bench ner -- --warm-up-time 1 --measurement-time 3` on
+//! 2026-12-02, 2-vCPU VM shared with other builds (load ≈ 8): 9.5k sentences/s and 220k
+//! tokens/s, load 57 ms.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newsgraph_nlp::ner::Recognizer;
