@@ -15,6 +15,7 @@ pub mod binio;
 pub mod conllu;
 pub mod eval;
 pub mod lemma;
+pub mod ner;
 pub mod parser;
 pub mod split;
 pub mod tagger;
