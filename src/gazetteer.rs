@@ -79,6 +79,7 @@ pub struct Gazetteer {
     suffixes: HashMap<String, EntityType>,
     group_words: HashMap<String, EntityType>,
     title_gender: HashMap<String, char>,
+    capital_titles: std::collections::HashSet<String>,
     places: Vec<Place>,
     place_by_form: HashMap<String, usize>,
     salient: HashMap<String, SalientHead>,
@@ -207,6 +208,9 @@ impl Gazetteer {
                 g.max_title_words = g.max_title_words.max(t.split_whitespace().count());
                 g.titles
                     .insert(key(t), r.get(1).map(|c| c.to_string()).unwrap_or_default());
+                if is_capitals(t) {
+                    g.capital_titles.insert(t.to_string());
+                }
                 if let Some(c) = r.get(2).and_then(|c| c.chars().next()) {
                     g.title_gender.insert(key(t), c);
                 }
@@ -281,6 +285,11 @@ impl Gazetteer {
         self.capital_country
             .get(&key(capital))
             .map(|&i| &self.countries[i])
+    }
+
+    /// True for a title written in capitals in the lexicon ("CEO").
+    pub fn is_capital_title(&self, word: &str) -> bool {
+        self.capital_titles.contains(word)
     }
 
     /// The gender a title implies (`m` or `f`), if it implies one.

@@ -363,6 +363,9 @@ fn is_name_token(toks: &[Token], i: usize) -> bool {
 /// True when a gazetteer name (country, capital, place, organisation) starts at token `i`.
 fn known_at(toks: &[Token], i: usize) -> bool {
     let g = gazetteer();
+    if toks[i].form.eq_ignore_ascii_case("the") {
+        return false;
+    }
     (1..=4.min(toks.len() - i)).any(|n| {
         let words: Vec<&str> = toks[i..i + n].iter().map(|t| t.form.as_str()).collect();
         let joined = words.join(" ");
@@ -482,6 +485,7 @@ fn split_run(text: &str, s: &SentenceInfo, range: Range<usize>, g: &Gazetteer) -
         // "MS" is an acronym here, not the honorific.
         if words[k].chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !words[k].chars().any(char::is_lowercase)
+            && !g.is_capital_title(words[k])
         {
             continue;
         }
@@ -1360,9 +1364,138 @@ pub fn parse_date_prefix(s: &str) -> Option<Date> {
     })
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Days since 1970-01-01 of a full date (proleptic Gregorian).
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date {
+        year: y as i32,
+        month: Some(m),
+        day: Some(d),
+    }
+}
+
+/// Reads a date at the start of `s` like [`parse_date_prefix`], completing it from the
+/// article's date when the text leaves something out: "April 14" takes the article's year
+/// (the year before when that would put it more than six months after the article), a
+/// weekday ("Tuesday", "Monday, February 3") is the latest such day on or before the
+/// article date unless a month and day follow, and a span of years ("2017-2021") gives its
+/// first year.
+pub fn resolve_date(s: &str, article: Option<Date>) -> Option<Date> {
+    let s = s.trim();
+    let first = s.split_whitespace().next()?;
+    let word = first.trim_end_matches([',', '.']).to_lowercase();
+    if let Some(wd) = WEEKDAYS.iter().position(|w| *w == word) {
+        let rest = s[first.len()..].trim_start();
+        if !rest.is_empty()
+            && let Some(d) = resolve_date(rest, article)
+            && d.day.is_some()
+        {
+            return Some(d);
+        }
+        let a = article?;
+        let (m, d) = (a.month?, a.day?);
+        let today = days_from_civil(a.year, m, d);
+        // 1970-01-01 was a Thursday (index 3).
+        let today_wd = (today + 3).rem_euclid(7);
+        let back = (today_wd - wd as i64).rem_euclid(7);
+        return Some(civil_from_days(today - back));
+    }
+    // "2017-2021", "2017–21": the first year.
+    if first.len() >= 9
+        && first.is_char_boundary(4)
+        && first[..4].bytes().all(|b| b.is_ascii_digit())
+        && matches!(first[4..].chars().next(), Some('-' | '–'))
+    {
+        return parse_date_prefix(&first[..4]);
+    }
+    if let Some(d) = parse_date_prefix(s) {
+        return Some(d);
+    }
+    // A month and day without a year.
+    let mut words = s.split_whitespace();
+    let (w1, w2) = (words.next()?, words.next()?);
+    let day = |w: &str| -> Option<u8> {
+        let w = w.trim_end_matches([',', '.']);
+        let w = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        w.parse::<u8>().ok().filter(|d| (1..=31).contains(d))
+    };
+    let (m, d) = match (month_number(w1), day(w2)) {
+        (Some(m), Some(d)) => (m, d),
+        _ => (month_number(w2)?, day(w1)?),
+    };
+    let a = article?;
+    let mut year = a.year;
+    if let Some(am) = a.month
+        && i32::from(m) - i32::from(am) > 6
+    {
+        year -= 1;
+    }
+    Some(Date {
+        year,
+        month: Some(m),
+        day: Some(d),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolves_dates_against_the_article() {
+        let article = Some(Date {
+            year: 2025,
+            month: Some(4),
+            day: Some(3),
+        });
+        let rows = [
+            ("April 14", Some("2025-04-14")),
+            ("14 April", Some("2025-04-14")),
+            ("December 12", Some("2024-12-12")),
+            ("Monday, February 3", Some("2025-02-03")),
+            ("Tuesday", Some("2025-04-01")),
+            ("Thursday", Some("2025-04-03")),
+            ("2017-2021", Some("2017")),
+            ("September 2019", Some("2019-09")),
+            ("the day", None),
+        ];
+        for (s, expected) in rows {
+            assert_eq!(
+                resolve_date(s, article).map(|d| d.to_string()).as_deref(),
+                expected,
+                "{s}"
+            );
+        }
+        assert_eq!(resolve_date("April 14", None), None);
+    }
 
     #[test]
     fn reads_dates() {

@@ -65,15 +65,25 @@ pub fn resolve(
     }
     // 3. Acronyms, and names closed by a number.
     let keys: Vec<&str> = first_of_key.keys().copied().collect();
+    let mut by_expansion: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for &k in &keys {
+        let j = first_of_key[k];
+        for x in expansions(&recognized[j].mention.text) {
+            by_expansion.entry(x).or_default().insert(j);
+        }
+    }
     for &k in &keys {
         let i = first_of_key[k];
         let surface = &recognized[i].mention.text;
-        if is_acronym(surface) {
+        // A gazetteer name ("US") is already linked by its canonical form.
+        if is_acronym(surface) && recognized[i].canonical.is_none() {
             let want = acronym_letters(surface);
-            let fits: Vec<usize> = keys
-                .iter()
-                .map(|k2| first_of_key[k2])
-                .filter(|&j| j != i && expansions(&recognized[j].mention.text).contains(&want))
+            let fits: Vec<usize> = by_expansion
+                .get(&want)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&j| j != i)
                 .collect();
             if let [j] = fits.as_slice() {
                 uf.union(i, *j);
@@ -628,6 +638,13 @@ fn descriptions(
             *ties.entry(e).or_default().entry(c.clone()).or_default() += 1;
         }
     }
+    // Titles written before each entity's names, lower case.
+    let mut titles: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (r, m) in recognized.iter().zip(mentions.iter()) {
+        if let (Some(e), Some(t)) = (m.entity, &r.title) {
+            titles.entry(e).or_default().insert(t.to_lowercase());
+        }
+    }
     let country_of = |e: usize| -> Option<String> {
         let t = ties.get(&e)?;
         let best = t.values().max()?;
@@ -686,14 +703,12 @@ fn descriptions(
                     if let Some(c) = &country {
                         return country_of(e).as_deref() == Some(c.as_str());
                     }
-                    recognized.iter().zip(mentions.iter()).any(|(x, m)| {
-                        m.entity == Some(e)
-                            && x.title.as_deref().is_some_and(|t| {
-                                let t = t.to_lowercase();
-                                t == *title
-                                    || t.rsplit(' ').next() == Some(title.as_str())
-                                    || (title == "president-elect" && t == "president")
-                            })
+                    titles.get(&e).is_some_and(|ts| {
+                        ts.iter().any(|t| {
+                            t == title
+                                || t.rsplit(' ').next() == Some(title.as_str())
+                                || (title == "president-elect" && t == "president")
+                        })
                     })
                 };
                 let here = pos(&mentions[i]);
@@ -831,6 +846,15 @@ fn antecedent(
             .and_then(|s| s.parse.tokens.get(m.head))
             .is_some_and(|t| t.deprel.starts_with("nsubj"))
     };
+    // "Doe thanked him": an object pronoun is not the subject of its own clause.
+    let own_subject = |m: &Mention| {
+        m.sentence == p.sentence
+            && matches!(tok.deprel.as_str(), "obj" | "iobj" | "obl")
+            && sentences
+                .get(m.sentence)
+                .and_then(|s| s.parse.tokens.get(m.head))
+                .is_some_and(|t| t.deprel.starts_with("nsubj") && t.head == tok.head)
+    };
     for back in 0..3 {
         let Some(sent) = p.sentence.checked_sub(back) else {
             break;
@@ -842,6 +866,7 @@ fn antecedent(
                     && m.kind != MentionKind::Pronoun
                     && (back > 0 || m.span.end <= p.span.start)
                     && m.entity.is_some_and(agrees)
+                    && !own_subject(m)
             })
             .collect();
         if cands.is_empty() {
