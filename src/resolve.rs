@@ -190,11 +190,25 @@ fn is_initial(w: &str) -> bool {
 /// True when the short name `s` is a variant of the full name `f` (word lists, suffixes
 /// already removed and equal).
 fn is_variant(s: &[String], f: &[String]) -> bool {
-    if s.is_empty() || s.len() >= f.len() && s != f {
-        return s.len() == f.len() && first_name_typo(s, f);
+    if s.is_empty() || s.len() > f.len() {
+        return false;
     }
     if s == f {
         return true;
+    }
+    // Initials for the given names: "J. Doe" for "Jane Doe".
+    if s.len() >= 2
+        && s.last() == f.last()
+        && s[..s.len() - 1].iter().all(|w| is_initial(w))
+        && s[..s.len() - 1]
+            .iter()
+            .zip(f.iter())
+            .all(|(i, w)| i.chars().next() == w.chars().next())
+    {
+        return true;
+    }
+    if s.len() == f.len() {
+        return first_name_typo(s, f);
     }
     // A final part: surname, or two-word surname.
     if f.ends_with(s) {
@@ -314,6 +328,26 @@ fn person_variants(
                     && is_variant(&c.words, &f.words)
             })
             .collect();
+        // A first name alone, when it is one person's and nobody's surname.
+        let fits = if fits.is_empty() && c.words.len() == 1 && c.person {
+            let w = &c.words[0];
+            let surname = clusters
+                .iter()
+                .any(|f| f.words.len() >= 2 && f.words.last() == Some(w));
+            let firsts: Vec<&Cluster> = clusters
+                .iter()
+                .filter(|f| {
+                    f.person && f.suffix == c.suffix && f.words.len() >= 2 && f.words[0] == *w
+                })
+                .collect();
+            if surname || firsts.len() != 1 {
+                Vec::new()
+            } else {
+                firsts
+            }
+        } else {
+            fits
+        };
         match fits.as_slice() {
             [] => {}
             [f] => unions.push((c.root, f.root)),
@@ -1090,6 +1124,9 @@ mod tests {
             ("john doe", "jane doe", false),
             ("doe", "jane roe", false),
             ("willian doe", "william doe", true),
+            ("j. doe", "jane doe", true),
+            ("j. q. doe", "jane quinn doe", true),
+            ("k. doe", "jane doe", false),
             ("liam doe", "lian doe", false),
         ];
         for (short, long, expected) in rows {

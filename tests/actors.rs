@@ -61,6 +61,12 @@ fn name_variants() {
             true,
         ),
         (
+            "Ana Ruiz met the mayor. Later Ana said she was pleased.",
+            ("Ana Ruiz", 0),
+            ("Ana", 0),
+            true,
+        ),
+        (
             "Peter Grant Jr. spoke with Peter Grant about the farm.",
             ("Peter Grant Jr.", 0),
             ("Peter Grant", 0),
