@@ -117,8 +117,8 @@ const CONNECTORS: [&str; 6] = ["of", "for", "and", "&", "on", "against"];
 /// Generational suffixes: part of the name, never a surname.
 pub const NAME_SUFFIXES: [&str; 7] = ["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"];
 
-/// Capitalised words that are not names on their own.
-const NOT_NAMES: [&str; 30] = [
+/// Capitalised words that are never part of a name.
+const NOT_NAMES: [&str; 17] = [
     "i",
     "monday",
     "tuesday",
@@ -135,6 +135,12 @@ const NOT_NAMES: [&str; 30] = [
     "dr.",
     "ms.",
     "sir",
+    "ok",
+];
+
+/// Capitalised words that are not a name on their own, though they may start one
+/// ("Democratic Party", "Western Sahara").
+const NOT_ALONE: [&str; 14] = [
     "republican",
     "republicans",
     "democrat",
@@ -147,8 +153,8 @@ const NOT_NAMES: [&str; 30] = [
     "god",
     "internet",
     "covid",
-    "ok",
     "tv",
+    "central",
 ];
 
 /// Stands for "the country the document is about" in [`Recognized::country`].
@@ -426,7 +432,7 @@ fn name_run_end(text: &str, s: &SentenceInfo, start: usize, g: &Gazetteer) -> us
         // Connectors join organisation-shaped names ("Department of Defense").
         if end + 1 < toks.len() && CONNECTORS.contains(&toks[end].form.to_lowercase().as_str()) {
             let mut from = end + 1;
-            if toks[from].form == "the" && from + 1 < toks.len() {
+            if toks[from].form == "the" && toks[end].form != "and" && from + 1 < toks.len() {
                 from += 1;
             }
             if is_name_token(toks, from) {
@@ -455,7 +461,12 @@ fn name_run_end(text: &str, s: &SentenceInfo, start: usize, g: &Gazetteer) -> us
                             .any(|t| g.org_suffix(&t.form).is_some())
                         && g.organization(&before_text).is_none()
                         && g.country(&before_text).is_none());
-                if g.organization(&joined).is_some() || pure_title || (org_head && and_ok) {
+                if g.organization(&joined).is_some()
+                    || g.country(&joined).is_some()
+                    || g.place(&joined).is_some()
+                    || pure_title
+                    || (org_head && and_ok)
+                {
                     end = e2;
                     continue;
                 }
@@ -630,6 +641,9 @@ fn single_name(
     let surface = span_text(text, s, range.clone());
     let head = syntactic_head(s, range.clone());
     let n = range.len();
+    if n == 1 && NOT_ALONE.contains(&surface.to_lowercase().as_str()) {
+        return None;
+    }
     // "Ruritanian", "Ruritanians", "Central American": an adjective or a people, not a name.
     if g.country_by_demonym(&toks[range.end - 1].form).is_some()
         && g.country(&surface).is_none()
