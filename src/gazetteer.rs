@@ -313,7 +313,7 @@ impl Gazetteer {
             .map(|&i| &self.countries[i])
     }
 
-    /// The country of a demonym ("French", "Salvadoran").
+    /// The country of a demonym ("French", "Ruritanian").
     pub fn country_by_demonym(&self, word: &str) -> Option<&Country> {
         self.country_by_demonym
             .get(&key(word))

@@ -331,7 +331,7 @@ fn is_name_token(toks: &[Token], i: usize) -> bool {
     {
         return false;
     }
-    // "6,100 BTC": a unit after a number, not a name.
+    // "7,250 XYZ": a unit after a number, not a name.
     if i > 0
         && toks[i - 1].upos == Upos::Num
         && !t.form.chars().any(char::is_lowercase)
@@ -404,14 +404,14 @@ fn name_run_end(text: &str, s: &SentenceInfo, start: usize, g: &Gazetteer) -> us
             end += 2;
             continue;
         }
-        // "Mara Salvatrucha 13": a small number closing a name.
+        // "Road Runners 13": a small number closing a name.
         if end < toks.len()
             && toks[end].form.len() <= 2
             && toks[end].form.bytes().all(|b| b.is_ascii_digit())
             && toks[end - 1].span.end < toks[end].span.start
-            && !toks
-                .get(end + 1)
-                .is_some_and(|n| month_number(&n.form).is_some())
+            && !toks.get(end + 1).is_some_and(|n| {
+                month_number(&n.form).is_some() || matches!(n.form.as_str(), "-" | "–" | ":")
+            })
             && toks[start..end]
                 .iter()
                 .all(|t| t.form.chars().any(char::is_lowercase))
