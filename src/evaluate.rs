@@ -58,6 +58,9 @@ pub struct GoldReport {
     pub wrong_merges: usize,
     /// Gold facts not found, as `doc: subject relation object`.
     pub missed: Vec<String>,
+    /// Entity problems for `eval -v`: gold entities missed, split, and system entities that
+    /// merge several gold ones, one line each.
+    pub entity_problems: Vec<String>,
 }
 
 impl fmt::Display for GoldReport {
@@ -253,6 +256,31 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
     report.entities_found = matched_by.len();
     report.entities_split = matched_by.values().filter(|s| s.len() > 1).count();
     report.wrong_merges = matches_of.values().filter(|g| g.len() > 1).count();
+    for g in &entities {
+        match matched_by.get(&(g.doc.clone(), g.id.clone())) {
+            None => report.entity_problems.push(format!(
+                "missed  {}: {} ({})",
+                g.doc,
+                g.id,
+                g.aliases.join("|")
+            )),
+            Some(keys) if keys.len() > 1 => report.entity_problems.push(format!(
+                "split   {}: {} over {}",
+                g.doc,
+                g.id,
+                keys.iter().cloned().collect::<Vec<_>>().join(", ")
+            )),
+            Some(_) => {}
+        }
+    }
+    for ((doc, key), golds) in &matches_of {
+        if golds.len() > 1 {
+            report.entity_problems.push(format!(
+                "merged  {doc}: {key} matches {}",
+                golds.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     Ok(report)
 }
 

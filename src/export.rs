@@ -14,7 +14,7 @@ use std::io::{self, Write};
 /// The header of `export --format csv`, a contract.
 pub const FACTS_HEADER: &str = "doc,sentence_index,sentence,subject,subject_id,subject_type,relation,predicate,object,object_id,object_type,polarity,confidence,attribution,start,end";
 /// The header of `export --format entities`, a contract.
-pub const ENTITIES_HEADER: &str = "id,label,type,aliases,mentions,same_as";
+pub const ENTITIES_HEADER: &str = "id,label,type,aliases,mentions,same_as,spans";
 
 /// Writes fact rows as CSV with [`FACTS_HEADER`].
 pub fn write_facts_csv(rows: &[FactRow], out: impl Write) -> io::Result<()> {
@@ -52,18 +52,29 @@ pub fn write_facts_jsonl(rows: &[FactRow], mut out: impl Write) -> io::Result<()
     Ok(())
 }
 
-/// Writes entity rows as CSV with [`ENTITIES_HEADER`]; aliases are `|`-separated.
+/// Writes entity rows as CSV with [`ENTITIES_HEADER`]: aliases `|`-separated, each with its
+/// count in parentheses; spans `|`-separated `doc:start-end`.
 pub fn write_entities_csv(rows: &[EntityRow], out: impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(ENTITIES_HEADER.split(','))?;
     for r in rows {
+        let aliases: Vec<String> = r
+            .aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match r.alias_counts.get(i) {
+                Some(n) => format!("{a} ({n})"),
+                None => a.clone(),
+            })
+            .collect();
         w.write_record([
             r.id.as_str(),
             &r.label,
             &r.entity_type,
-            &r.aliases.join("|"),
+            &aliases.join("|"),
             &r.mentions.to_string(),
             &r.same_as,
+            &r.spans.join("|"),
         ])?;
     }
     w.flush()

@@ -354,15 +354,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(e) = errors.into_iter().next() {
                 return Err(e.into());
             }
-            let docs = sources
+            let mut docs = sources
                 .iter()
                 .map(|s| ingest::read(s).map(newsgraph::pipeline::analyze))
                 .collect::<Result<Vec<_>, _>>()?;
+            newsgraph::pipeline::link_batch(&mut docs);
             let report = newsgraph::evaluate::evaluate(&gold, &docs)?;
             print!("{report}");
             if verbose {
                 for m in &report.missed {
                     println!("missed  {m}");
+                }
+                for m in &report.entity_problems {
+                    println!("entity  {m}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -442,6 +446,7 @@ fn cmd_ingest(
     let (mut added, mut replaced, mut unchanged) = (0usize, 0usize, 0usize);
     let (mut sentences, mut facts, mut entities) = (0usize, 0usize, 0usize);
     let mut failures: Vec<String> = errors.drain(..).map(|e| e.to_string()).collect();
+    let mut batch = Vec::new();
     for source in &sources {
         if let Some(bar) = &progress {
             bar.set_message(match source {
@@ -455,21 +460,24 @@ fn cmd_ingest(
                 if store.document_hash(&doc.id)?.as_deref() == Some(doc.hash.as_str()) {
                     unchanged += 1;
                 } else {
-                    let analysed = newsgraph::pipeline::analyze(doc);
-                    match store.put_document(&analysed, &now)? {
-                        PutOutcome::Added => added += 1,
-                        PutOutcome::Replaced => replaced += 1,
-                        PutOutcome::Unchanged => unchanged += 1,
-                    }
-                    sentences += analysed.sentences.len();
-                    facts += analysed.claims.len();
-                    entities += analysed.entities.len();
+                    batch.push(newsgraph::pipeline::analyze(doc));
                 }
             }
         }
         if let Some(bar) = &progress {
             bar.inc(1);
         }
+    }
+    newsgraph::pipeline::link_batch(&mut batch);
+    for analysed in &batch {
+        match store.put_document(analysed, &now)? {
+            PutOutcome::Added => added += 1,
+            PutOutcome::Replaced => replaced += 1,
+            PutOutcome::Unchanged => unchanged += 1,
+        }
+        sentences += analysed.sentences.len();
+        facts += analysed.claims.len();
+        entities += analysed.entities.len();
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -500,16 +508,18 @@ fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut rows: Vec<FactRow> = Vec::new();
     let mut quads = Vec::new();
+    let mut batch = Vec::new();
     for source in &sources {
         match ingest::read(source) {
             Err(e) => failures.push(e.to_string()),
-            Ok(doc) => {
-                let a = newsgraph::pipeline::analyze(doc);
-                match format {
-                    ExtractFormat::Nquads => quads.extend(newsgraph::store::document_quads(&a)),
-                    _ => rows.extend(export::fact_rows(&a)),
-                }
-            }
+            Ok(doc) => batch.push(newsgraph::pipeline::analyze(doc)),
+        }
+    }
+    newsgraph::pipeline::link_batch(&mut batch);
+    for a in &batch {
+        match format {
+            ExtractFormat::Nquads => quads.extend(newsgraph::store::document_quads(a)),
+            _ => rows.extend(export::fact_rows(a)),
         }
     }
     match format {

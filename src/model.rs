@@ -466,6 +466,10 @@ pub struct EntityRow {
     pub entity_type: String,
     /// Surface forms seen, most frequent first.
     pub aliases: Vec<String>,
+    /// How often each alias was seen, in the order of `aliases`.
+    pub alias_counts: Vec<usize>,
+    /// Every mention as `doc:start-end` (byte span in that document), sorted.
+    pub spans: Vec<String>,
     /// Number of mentions over all documents.
     pub mentions: usize,
     /// Wikidata IRI, or empty.

@@ -29,7 +29,7 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
         recognized.extend(recognize::recognize(&doc.text, s));
     }
     let titles: Vec<Option<String>> = recognized.iter().map(|r| r.title.clone()).collect();
-    let (mentions, entities) = resolve::resolve(recognized, &sentences);
+    let (mentions, entities) = resolve::resolve(recognized, &sentences, &doc.id);
     let cx = extract::Context {
         text: &doc.text,
         sentences: &sentences,

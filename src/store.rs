@@ -385,6 +385,7 @@ impl GraphStore {
             types: BTreeMap<String, usize>,
             aliases: BTreeMap<String, usize>,
             mentions: usize,
+            spans: Vec<(String, usize, usize)>,
             same_as: Option<String>,
         }
         let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
@@ -416,6 +417,13 @@ impl GraphStore {
                     let kind = idx.text(s, &format!("{NS}mentionKind")).unwrap_or_default();
                     let a = acc.entry(key.to_owned()).or_default();
                     a.mentions += 1;
+                    let byte = |p: &str| {
+                        idx.text(s, &format!("{NS}{p}"))
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0)
+                    };
+                    a.spans
+                        .push((id.clone(), byte("startByte"), byte("endByte")));
                     if kind == MentionKind::Name.as_str()
                         || kind == MentionKind::Description.as_str()
                     {
@@ -437,12 +445,19 @@ impl GraphStore {
                     .unwrap_or(class);
                 let mut aliases: Vec<(String, usize)> = a.aliases.into_iter().collect();
                 aliases.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+                let mut spans = a.spans;
+                spans.sort();
                 EntityRow {
                     id: key,
                     label,
                     entity_type,
+                    alias_counts: aliases.iter().map(|(_, n)| *n).collect(),
                     aliases: aliases.into_iter().map(|(s, _)| s).collect(),
                     mentions: a.mentions,
+                    spans: spans
+                        .into_iter()
+                        .map(|(d, s, e)| format!("{d}:{s}-{e}"))
+                        .collect(),
                     same_as: a
                         .same_as
                         .map(|q| format!("{WIKIDATA_NS}{q}"))

@@ -127,7 +127,7 @@ fn csv_exports_have_the_contract_headers() {
     let entities = stdout_of(newsgraph(store).args(["export", "--format", "entities"]));
     assert_eq!(
         entities.lines().next().unwrap(),
-        "id,label,type,aliases,mentions,same_as"
+        "id,label,type,aliases,mentions,same_as,spans"
     );
     assert!(entities.contains(",COUNTRY,"), "{entities}");
 }
