@@ -22,8 +22,9 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PAGE: &str = include_str!("serve_page.html");
@@ -134,6 +135,8 @@ struct App {
     options: ServeOptions,
     page: String,
     svg: Mutex<Option<Vec<u8>>>,
+    /// Queries running, timed-out ones that have not stopped yet included.
+    running: Arc<AtomicUsize>,
 }
 
 /// Serves requests on `listener` until the process ends.
@@ -147,6 +150,7 @@ pub fn serve(
         store,
         options,
         svg: Mutex::new(None),
+        running: Arc::new(AtomicUsize::new(0)),
     };
     let (tx, rx) = mpsc::sync_channel::<TcpStream>(QUEUE);
     let rx = Mutex::new(rx);
@@ -781,40 +785,61 @@ fn query(app: &App, req: &Request) -> Response {
     } else if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
-    // The watchdog cancels the query when the time is up; finishing first ends it.
-    let (done, wait) = mpsc::channel::<()>();
+    // The query runs on its own thread with its own handle on the store. When the time is up
+    // the client gets 503 at once and the token is cancelled: evaluation stops at its next
+    // read of the store. A query that computes without reading (a join held in memory) runs
+    // on; `running` bounds how many such threads there can be.
     let limit = app.options.query_timeout;
-    let watchdog = {
-        let token = token.clone();
-        std::thread::spawn(move || {
-            if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
-                token.cancel();
-            }
-        })
-    };
-    let result = run_query(app, prepared, req.header("accept"));
-    drop(done);
-    let _ = watchdog.join();
-    match result {
-        Ok(r) => r,
-        Err(_) if token.is_cancelled() => Response::text(
-            503,
-            format!(
-                "query cancelled after the time limit of {:.1} s (--timeout)\n",
-                limit.as_secs_f64()
-            ),
-        ),
-        Err(e) => Response::text(400, format!("query evaluation failed: {e}\n")),
+    if app.running.fetch_add(1, Ordering::SeqCst) >= app.options.workers.max(1) * 2 {
+        app.running.fetch_sub(1, Ordering::SeqCst);
+        return Response::text(503, "too many queries running, try again\n")
+            .header("Retry-After", "5");
+    }
+    let (send, receive) = mpsc::channel();
+    let store = app.store.oxigraph().clone();
+    let accept = req.header("accept").map(str::to_owned);
+    let running = Arc::clone(&app.running);
+    let spawned = std::thread::Builder::new()
+        .name("newsgraph-query".into())
+        .spawn(move || {
+            let result = run_query(&store, prepared, accept.as_deref());
+            running.fetch_sub(1, Ordering::SeqCst);
+            let _ = send.send(result);
+        });
+    if spawned.is_err() {
+        app.running.fetch_sub(1, Ordering::SeqCst);
+        return Response::text(503, "cannot start the query, try again\n");
+    }
+    match receive.recv_timeout(limit) {
+        Ok(Ok(r)) => r,
+        Err(RecvTimeoutError::Timeout) => {
+            token.cancel();
+            timed_out(limit)
+        }
+        Ok(Err(e)) => Response::text(400, format!("query evaluation failed: {e}\n")),
+        Err(RecvTimeoutError::Disconnected) => {
+            Response::text(500, "the query stopped unexpectedly\n")
+        }
     }
 }
 
+fn timed_out(limit: Duration) -> Response {
+    Response::text(
+        503,
+        format!(
+            "query cancelled after the time limit of {:.1} s (--timeout)\n",
+            limit.as_secs_f64()
+        ),
+    )
+}
+
 fn run_query(
-    app: &App,
+    store: &oxigraph::store::Store,
     prepared: oxigraph::sparql::PreparedSparqlQuery,
     accept: Option<&str>,
 ) -> Result<Response, String> {
     let results = prepared
-        .on_store(app.store.oxigraph())
+        .on_store(store)
         .execute()
         .map_err(|e| e.to_string())?;
     let not_acceptable = |offered: &[&str]| {
