@@ -11,6 +11,8 @@
 //!
 //! [`pipeline::analyze`] runs the analysis stages on one document.
 
+pub mod batch;
+pub mod bench;
 pub mod carb;
 pub mod evaluate;
 pub mod explain;
@@ -21,8 +23,10 @@ pub mod ingest;
 pub mod model;
 pub mod ontology;
 pub mod pipeline;
+pub mod push;
 pub mod query;
 pub mod recognize;
 pub mod resolve;
 pub mod segment;
+pub mod serve;
 pub mod store;

@@ -3,11 +3,11 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use newsgraph::batch;
 use newsgraph::export::{self, ActorGraph, GraphFilter};
-use newsgraph::ingest::{self, Source};
-use newsgraph::model::FactRow;
+use newsgraph::ingest;
 use newsgraph::query::{self, ResultFormat};
-use newsgraph::store::{GraphStore, PutOutcome};
+use newsgraph::store::GraphStore;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,6 +53,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// Runs the pipeline on articles without a store and prints the facts.
     Extract {
@@ -62,6 +64,8 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ExtractFormat::Csv)]
         format: ExtractFormat,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// Runs a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over all documents.
     ///
@@ -153,11 +157,103 @@ enum Command {
         #[arg(long)]
         ours: Option<PathBuf>,
     },
+    /// Serves the store over HTTP: SPARQL 1.1 Protocol at /query (and /update with
+    /// --allow-update), Graph Store Protocol reads at /store, a query page at /, the actor
+    /// graph at /graph.svg.
+    ///
+    /// Prints `listening on http://ADDR/` first (with port 0, the port chosen). Without
+    /// --allow-update the store is opened read-only and shows it as it was at start.
+    Serve {
+        /// Address to listen on; the default answers only this machine.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        bind: String,
+        /// Accept SPARQL updates and Graph Store writes (opens the store read-write).
+        #[arg(long)]
+        allow_update: bool,
+        /// Largest request body, in bytes.
+        #[arg(long, default_value_t = 1 << 20)]
+        max_body: usize,
+        /// Longest a query may run, in seconds.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Longest a client may take to send its request, in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        client_timeout: f64,
+        /// Worker threads (requests served at once).
+        #[arg(long, default_value_t = 8)]
+        workers: usize,
+    },
+    /// Sends the ontology and every document graph to a remote SPARQL 1.1 store, one Graph
+    /// Store Protocol PUT per graph, with retries; graphs already sent (per the push log) are
+    /// skipped, so an interrupted push resumes.
+    Push {
+        /// The remote SPARQL query endpoint (e.g. http://host:7878/query,
+        /// http://host:3030/ds/sparql, http://host:7200/repositories/NAME).
+        #[arg(long)]
+        endpoint: String,
+        /// The remote Graph Store Protocol URL (default: derived from --endpoint).
+        #[arg(long)]
+        graph_store: Option<String>,
+        /// Push log (default: STORE.push-log beside the store directory).
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// Retries per graph, with exponential backoff from half a second.
+        #[arg(long, default_value_t = 5)]
+        retries: u32,
+        /// Timeout of one request, in seconds.
+        #[arg(long, default_value_t = 120.0)]
+        timeout: f64,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Measures throughput: sentences/s and MB/s of extraction and of ingest into the on-disk
+    /// store, on one thread and on all, with peak memory, on a corpus of real sentences built
+    /// from the shared data (seeds, CaRB dev, UD English-EWT).
+    Bench {
+        /// The shared data folder (seeds/, benchmarks/carb/, data/UD_English-EWT/).
+        #[arg(long, default_value = "../shared")]
+        shared: PathBuf,
+        /// Repeat the corpus under new ids until it holds at least this many MB.
+        #[arg(long, default_value_t = 0.0)]
+        min_mb: f64,
+        /// Thread counts to measure (default: 1 and the number of cores).
+        #[arg(long, value_delimiter = ',')]
+        jobs: Vec<usize>,
+        /// Measure only this task.
+        #[arg(long, value_enum)]
+        only: Option<BenchTask>,
+        /// Folder for the corpus and the stores (default: a new temporary folder, removed
+        /// afterwards); the corpus stays there for benches/spacy_peer.py.
+        #[arg(long)]
+        work: Option<PathBuf>,
+    },
     /// Prints a shell completion script.
     Completions {
         /// Shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct BatchArgs {
+    /// Worker threads for the analysis (0: one per core). The output does not depend on it.
+    #[arg(long, short, default_value_t = 0)]
+    jobs: usize,
+    /// Only the documents of part I of N (0 <= I < N), chosen by a hash of the document id:
+    /// N machines given the same inputs split them, and the N parts make the whole.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+}
+
+impl BatchArgs {
+    fn options(&self, progress: bool) -> Result<batch::BatchOptions> {
+        Ok(batch::BatchOptions {
+            jobs: self.jobs,
+            shard: self.shard.as_deref().map(batch::Shard::parse).transpose()?,
+            progress,
+        })
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -198,6 +294,14 @@ enum ExtractFormat {
     Nquads,
     /// CaRB open-IE tuples; the input is one tokenised sentence per line, not articles.
     Carb,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum BenchTask {
+    /// Extraction alone (the pipeline, facts CSV thrown away).
+    Extract,
+    /// Ingest into a new on-disk store.
+    Ingest,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -266,12 +370,22 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest { paths, id, quiet } => cmd_ingest(&cli.store, &paths, &id, quiet),
+        Command::Ingest {
+            paths,
+            id,
+            quiet,
+            batch,
+        } => cmd_ingest(&cli.store, &paths, &id, quiet, &batch),
         Command::Extract {
             paths,
             format: ExtractFormat::Carb,
+            ..
         } => cmd_extract_carb(&paths),
-        Command::Extract { paths, format } => cmd_extract(&paths, format),
+        Command::Extract {
+            paths,
+            format,
+            batch,
+        } => cmd_extract(&paths, format, &batch),
         Command::Query {
             query,
             file,
@@ -374,6 +488,119 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::EvalCarb { system, gold, ours } => {
             cmd_eval_carb(&gold, system.as_deref(), ours.as_deref())
         }
+        Command::Serve {
+            bind,
+            allow_update,
+            max_body,
+            timeout,
+            client_timeout,
+            workers,
+        } => {
+            let seconds = |flag: &str, v: f64| {
+                std::time::Duration::try_from_secs_f64(v)
+                    .map_err(|_| anyhow::anyhow!("--{flag} {v}: expected seconds >= 0"))
+            };
+            let options = newsgraph::serve::ServeOptions {
+                allow_update,
+                max_body,
+                query_timeout: seconds("timeout", timeout)?,
+                client_timeout: seconds("client-timeout", client_timeout)?,
+                workers,
+            };
+            let store = if allow_update {
+                GraphStore::open(&cli.store)?
+            } else {
+                GraphStore::open_read_only(&cli.store)?
+            };
+            let listener = newsgraph::serve::bind(&bind)?;
+            let addr = listener.local_addr()?;
+            if !newsgraph::serve::is_loopback(&addr) {
+                eprintln!(
+                    "newsgraph: warning: serving on {addr}, reachable from other machines{}",
+                    if allow_update {
+                        ", with updates allowed"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            let mut out = io::stdout().lock();
+            writeln!(out, "listening on http://{addr}/")?;
+            out.flush()?;
+            drop(out);
+            newsgraph::serve::serve(store, listener, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Push {
+            endpoint,
+            graph_store,
+            log,
+            retries,
+            timeout,
+            quiet,
+        } => {
+            let store = GraphStore::open_read_only(&cli.store)?;
+            let log = log.unwrap_or_else(|| {
+                let mut p = cli.store.clone().into_os_string();
+                p.push(".push-log");
+                PathBuf::from(p)
+            });
+            let options = newsgraph::push::PushOptions {
+                endpoint,
+                graph_store,
+                log,
+                retries,
+                backoff: std::time::Duration::from_millis(500),
+                timeout: std::time::Duration::try_from_secs_f64(timeout)
+                    .map_err(|_| anyhow::anyhow!("--timeout {timeout}: expected seconds >= 0"))?,
+            };
+            let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+                indicatif::ProgressBar::new(0).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{pos}/{len} graphs [{bar:30}] {elapsed}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                )
+            });
+            let summary = newsgraph::push::push(&store, &options, |done, all| {
+                if let Some(b) = &bar {
+                    b.set_length(all as u64);
+                    b.set_position(done as u64);
+                }
+            })?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            for f in &summary.failures {
+                eprintln!("newsgraph: {f}");
+            }
+            if !quiet {
+                let remote = summary.remote_documents.map_or_else(
+                    || "the endpoint did not say how many document graphs it holds".to_owned(),
+                    |n| format!("the endpoint holds {n} document graphs"),
+                );
+                println!(
+                    "{} graphs: {} pushed, {} skipped (already pushed), {} failed, {} retries; {remote}",
+                    summary.pushed + summary.skipped + summary.failures.len(),
+                    summary.pushed,
+                    summary.skipped,
+                    summary.failures.len(),
+                    summary.retried,
+                );
+            }
+            Ok(if summary.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Command::Bench {
+            shared,
+            min_mb,
+            jobs,
+            only,
+            work,
+        } => cmd_bench(&shared, min_mb, jobs, only, work),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "newsgraph", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -428,71 +655,55 @@ fn cmd_ingest(
     paths: &[PathBuf],
     stdin_id: &str,
     quiet: bool,
+    args: &BatchArgs,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let (sources, mut errors) = ingest::discover(paths, stdin_id);
+    let options = args.options(!quiet && io::stderr().is_terminal())?;
+    let (sources, errors) = ingest::discover(paths, stdin_id);
     let store = GraphStore::open(store_dir)?;
-    let progress = (!quiet && sources.len() > 1 && io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(sources.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} documents [{bar:30}] {elapsed} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let now = now_rfc3339();
-    let (mut added, mut replaced, mut unchanged) = (0usize, 0usize, 0usize);
-    let (mut sentences, mut facts, mut entities) = (0usize, 0usize, 0usize);
-    let mut failures: Vec<String> = errors.drain(..).map(|e| e.to_string()).collect();
-    let mut batch = Vec::new();
-    for source in &sources {
-        if let Some(bar) = &progress {
-            bar.set_message(match source {
-                Source::File(p) => p.display().to_string(),
-                Source::Stdin(id) => id.clone(),
-            });
-        }
-        match ingest::read(source) {
-            Err(e) => failures.push(e.to_string()),
-            Ok(doc) => {
-                if store.document_hash(&doc.id)?.as_deref() == Some(doc.hash.as_str()) {
-                    unchanged += 1;
-                } else {
-                    batch.push(newsgraph::pipeline::analyze(doc));
-                }
-            }
-        }
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
-    }
-    newsgraph::pipeline::link_batch(&mut batch);
-    for analysed in &batch {
-        match store.put_document(analysed, &now)? {
-            PutOutcome::Added => added += 1,
-            PutOutcome::Replaced => replaced += 1,
-            PutOutcome::Unchanged => unchanged += 1,
-        }
-        sentences += analysed.sentences.len();
-        facts += analysed.claims.len();
-        entities += analysed.entities.len();
-    }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    store.flush()?;
-    for f in &failures {
+    let mut summary = batch::ingest(&store, &sources, options, &now_rfc3339())?;
+    let mut failures: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    failures.append(&mut summary.failures);
+    summary.failures = failures;
+    for f in &summary.failures {
         eprintln!("newsgraph: {f}");
     }
     if !quiet {
         println!(
-            "{} documents: {added} added, {replaced} replaced, {unchanged} unchanged, {} failed; {sentences} sentences, {facts} facts, {entities} entities analysed in {:.2}s",
-            added + replaced + unchanged + failures.len(),
-            failures.len(),
+            "{} documents: {} added, {} replaced, {} unchanged, {} failed; {} sentences, {} facts, {} entities analysed in {:.2}s",
+            summary.documents(),
+            summary.added,
+            summary.replaced,
+            summary.unchanged,
+            summary.failures.len(),
+            summary.sentences,
+            summary.facts,
+            summary.entities,
             started.elapsed().as_secs_f64()
         );
+    }
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn cmd_extract(paths: &[PathBuf], format: ExtractFormat, args: &BatchArgs) -> Result<ExitCode> {
+    let options = args.options(false)?;
+    let (sources, errors) = ingest::discover(paths, "stdin");
+    let format = match format {
+        ExtractFormat::Csv => batch::ExtractFormat::Csv,
+        ExtractFormat::Jsonl => batch::ExtractFormat::Jsonl,
+        ExtractFormat::Nquads => batch::ExtractFormat::Nquads,
+        ExtractFormat::Carb => return cmd_extract_carb(paths),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut failures: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    failures.extend(batch::extract(&sources, format, options, &mut out)?);
+    for f in &failures {
+        eprintln!("newsgraph: {f}");
     }
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
@@ -501,42 +712,80 @@ fn cmd_ingest(
     })
 }
 
-fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
-    let (sources, errors) = ingest::discover(paths, "stdin");
-    let mut failures: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut rows: Vec<FactRow> = Vec::new();
-    let mut quads = Vec::new();
-    let mut batch = Vec::new();
-    for source in &sources {
-        match ingest::read(source) {
-            Err(e) => failures.push(e.to_string()),
-            Ok(doc) => batch.push(newsgraph::pipeline::analyze(doc)),
-        }
-    }
-    newsgraph::pipeline::link_batch(&mut batch);
-    for a in &batch {
-        match format {
-            ExtractFormat::Nquads => quads.extend(newsgraph::store::document_quads(a)),
-            _ => rows.extend(export::fact_rows(a)),
-        }
-    }
-    match format {
-        ExtractFormat::Csv => export::write_facts_csv(&rows, &mut out)?,
-        ExtractFormat::Jsonl => export::write_facts_jsonl(&rows, &mut out)?,
-        ExtractFormat::Nquads => newsgraph::store::write_nquads(&quads, &mut out)?,
-        ExtractFormat::Carb => {}
-    }
-    out.flush()?;
-    for f in &failures {
-        eprintln!("newsgraph: {f}");
-    }
-    Ok(if failures.is_empty() {
-        ExitCode::SUCCESS
+fn cmd_bench(
+    shared: &Path,
+    min_mb: f64,
+    jobs: Vec<usize>,
+    only: Option<BenchTask>,
+    work: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = if jobs.is_empty() {
+        let mut j = vec![1, cores];
+        j.dedup();
+        j
     } else {
-        ExitCode::from(2)
-    })
+        jobs
+    };
+    let (work, temporary) = match work {
+        Some(w) => (w, false),
+        None => (
+            std::env::temp_dir().join(format!("newsgraph-bench-{}", std::process::id())),
+            true,
+        ),
+    };
+    let corpus = newsgraph::bench::build_corpus(
+        shared,
+        &work.join("corpus"),
+        (min_mb.max(0.0) * 1e6) as u64,
+    )?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "corpus: {} articles, {} sentences, {:.2} MB in {}; {cores} cores",
+        corpus.files.len(),
+        corpus.sentences,
+        corpus.bytes as f64 / 1e6,
+        work.join("corpus").display()
+    )?;
+    writeln!(
+        out,
+        "{:<8} {:>4} {:>9} {:>12} {:>8} {:>13} {:>8} {:>16}",
+        "task",
+        "jobs",
+        "seconds",
+        "sentences/s",
+        "MB/s",
+        "peak RSS MiB",
+        "CPU s",
+        "sentences/CPU-s"
+    )?;
+    out.flush()?;
+    let tasks: Vec<&'static str> = match only {
+        Some(BenchTask::Extract) => vec!["extract"],
+        Some(BenchTask::Ingest) => vec!["ingest"],
+        None => vec!["extract", "ingest"],
+    };
+    let result = newsgraph::bench::run(&corpus, &work, &jobs, &tasks, |m| {
+        let _ = writeln!(
+            out,
+            "{:<8} {:>4} {:>9.2} {:>12.0} {:>8.3} {:>13.1} {:>8.2} {:>16.0}",
+            m.task,
+            m.jobs,
+            m.seconds,
+            m.sentences_per_s,
+            m.mb_per_s,
+            m.peak_rss_mib,
+            m.cpu_seconds,
+            corpus.sentences as f64 / m.cpu_seconds.max(1e-9)
+        );
+        let _ = out.flush();
+    });
+    if temporary {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    result?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_text(p: &Path) -> Result<String> {

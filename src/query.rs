@@ -45,7 +45,8 @@ pub struct QueryOutcome {
     pub results: usize,
 }
 
-fn evaluator() -> SparqlEvaluator {
+/// A SPARQL evaluator with the project's prefixes predeclared.
+pub(crate) fn evaluator() -> SparqlEvaluator {
     let mut e = SparqlEvaluator::new();
     for (p, iri) in PREFIXES {
         // The prefixes are constants that parse; a failure would leave the prefix undeclared.

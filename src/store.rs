@@ -79,6 +79,30 @@ pub struct DocumentSummary {
     pub sentences: usize,
 }
 
+/// A document's quads built ahead of the write, on any thread (see
+/// [`GraphStore::put_prepared`]).
+pub struct PreparedDocument {
+    id: String,
+    hash: String,
+    quads: Vec<Quad>,
+}
+
+impl PreparedDocument {
+    /// Builds the quads of an analysed document.
+    pub fn new(a: &AnalyzedDocument) -> Self {
+        Self {
+            id: a.doc.id.clone(),
+            hash: a.doc.hash.clone(),
+            quads: document_quads(a),
+        }
+    }
+
+    /// The document id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The embedded RDF store, on disk or in memory.
 pub struct GraphStore {
     inner: Store,
@@ -177,13 +201,53 @@ impl GraphStore {
         doc: &AnalyzedDocument,
         ingested_at: &str,
     ) -> Result<PutOutcome, StoreError> {
-        let old = self.document_hash(&doc.doc.id)?;
-        if old.as_deref() == Some(doc.doc.hash.as_str()) {
+        if self.document_hash(&doc.doc.id)?.as_deref() == Some(doc.doc.hash.as_str()) {
             return Ok(PutOutcome::Unchanged);
         }
-        let quads = document_quads(doc);
-        let g = named(&ontology::doc_iri(&doc.doc.id));
+        self.put_prepared(&PreparedDocument::new(doc), ingested_at)
+    }
+
+    /// [`GraphStore::put_document`] with the quads built beforehand (on any thread), so that
+    /// the single writer spends its time writing.
+    pub fn put_prepared(
+        &self,
+        doc: &PreparedDocument,
+        ingested_at: &str,
+    ) -> Result<PutOutcome, StoreError> {
+        let old = self.document_hash(&doc.id)?;
+        if old.as_deref() == Some(doc.hash.as_str()) {
+            return Ok(PutOutcome::Unchanged);
+        }
+        let g = named(&ontology::doc_iri(&doc.id));
         let log = named(INGEST_GRAPH);
+        let log_quads = [
+            Quad::new(
+                g.clone(),
+                named(&format!("{PROV}generatedAtTime")),
+                Literal::new_typed_literal(ingested_at, xsd::DATE_TIME),
+                log.clone(),
+            ),
+            Quad::new(
+                g.clone(),
+                named(&format!("{NS}ingestedWith")),
+                Literal::new_simple_literal(concat!("newsgraph ", env!("CARGO_PKG_VERSION"))),
+                log.clone(),
+            ),
+        ];
+        if old.is_none()
+            && !self.inner.contains_named_graph(&g)?
+            && self
+                .inner
+                .quads_for_pattern(Some((&g).into()), None, None, Some((&log).into()))
+                .next()
+                .is_none()
+        {
+            // A new graph: nothing to remove, so one plain write batch (atomic in RocksDB,
+            // like the transaction below, but without its indexed batch and reads).
+            self.inner
+                .extend(doc.quads.iter().chain(&log_quads).map(Quad::as_ref))?;
+            return Ok(PutOutcome::Added);
+        }
         let mut t = self.inner.start_transaction()?;
         t.clear_graph(&g)?;
         let stale: Vec<Quad> = t
@@ -192,19 +256,7 @@ impl GraphStore {
         for q in &stale {
             t.remove(q);
         }
-        t.extend(quads.iter());
-        t.insert(&Quad::new(
-            g.clone(),
-            named(&format!("{PROV}generatedAtTime")),
-            Literal::new_typed_literal(ingested_at, xsd::DATE_TIME),
-            log.clone(),
-        ));
-        t.insert(&Quad::new(
-            g.clone(),
-            named(&format!("{NS}ingestedWith")),
-            Literal::new_simple_literal(concat!("newsgraph ", env!("CARGO_PKG_VERSION"))),
-            log,
-        ));
+        t.extend(doc.quads.iter().chain(&log_quads));
         t.commit()?;
         Ok(if old.is_some() {
             PutOutcome::Replaced

@@ -1,0 +1,461 @@
+//! Many documents at once: sources in, facts printed (`extract`) or graphs stored (`ingest`)
+//! out, with the analysis spread over a thread pool and the output in input order.
+//!
+//! The sources are cut into chunks whose boundaries depend only on the input (a fixed number
+//! of documents and bytes), never on the number of threads, so the cross-document step
+//! [`pipeline::link_batch`], which sees one chunk at a time, gives the same result whatever
+//! `--jobs` is. Within a chunk, documents are read and analysed in parallel; the results are
+//! then written in input order, one store transaction per document. While the store writes
+//! one chunk, the pool analyses the next, so at most about three chunks are in memory: memory
+//! follows the chunk size, not the corpus size.
+
+use crate::export;
+use crate::ingest::{self, Source};
+use crate::model::{AnalyzedDocument, Document};
+use crate::pipeline;
+use crate::store::{self, GraphStore, PreparedDocument, PutOutcome, StoreError};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::io::{self, Write};
+use std::sync::mpsc;
+
+/// Most documents in one chunk.
+pub const CHUNK_DOCUMENTS: usize = 64;
+/// Most bytes of text in one chunk (a chunk always takes at least one document).
+pub const CHUNK_BYTES: u64 = 4 << 20;
+
+/// Errors that stop a batch (a bad document does not: it is counted and reported).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The store failed to read or write.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the output failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// The thread pool could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Cause.
+        message: String,
+    },
+    /// `--shard` is not `I/N` with `0 <= I < N`.
+    #[error("bad --shard {0:?}: expected I/N with 0 <= I < N, e.g. 0/4")]
+    Shard(String),
+}
+
+/// One of N disjoint parts of the input, chosen by a hash of each document's id, so that N
+/// machines given the same paths split them without talking to each other, and a document
+/// stays in its shard when other files come and go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// This part, from 0 to `count - 1` (Kubernetes' `JOB_COMPLETION_INDEX`).
+    pub index: u64,
+    /// Number of parts.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N`.
+    pub fn parse(s: &str) -> Result<Shard, BatchError> {
+        let bad = || BatchError::Shard(s.to_owned());
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = i.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether the document with this id belongs to this shard.
+    pub fn contains(&self, doc_id: &str) -> bool {
+        let h = Sha256::digest(doc_id.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&h[..8]);
+        u64::from_be_bytes(first) % self.count == self.index
+    }
+}
+
+/// How a batch runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BatchOptions {
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Only this part of the input.
+    pub shard: Option<Shard>,
+    /// Draw a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// The document id a source will get.
+pub fn source_id(source: &Source) -> String {
+    match source {
+        Source::File(p) => ingest::doc_id(p),
+        Source::Stdin(id) => id.clone(),
+    }
+}
+
+/// Keeps the sources of a shard (all of them without one), in their order.
+pub fn select(sources: Vec<Source>, shard: Option<Shard>) -> Vec<Source> {
+    match shard {
+        None => sources,
+        Some(s) => sources
+            .into_iter()
+            .filter(|src| s.contains(&source_id(src)))
+            .collect(),
+    }
+}
+
+/// Cuts sources into chunks of at most [`CHUNK_DOCUMENTS`] documents and about
+/// [`CHUNK_BYTES`] bytes (file sizes; standard input counts as empty). The cut depends only on
+/// the sources, never on the thread count.
+pub fn chunks(sources: &[Source]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, s) in sources.iter().enumerate() {
+        let size = match s {
+            Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Source::Stdin(_) => 0,
+        };
+        if i > start && (i - start >= CHUNK_DOCUMENTS || bytes + size > CHUNK_BYTES) {
+            out.push(start..i);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < sources.len() {
+        out.push(start..sources.len());
+    }
+    out
+}
+
+fn pool(jobs: usize) -> Result<rayon::ThreadPool, BatchError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("newsgraph-worker-{i}"))
+        .build()
+        .map_err(|e| BatchError::Threads {
+            jobs,
+            message: e.to_string(),
+        })
+}
+
+fn progress_bar(show: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    (show && len > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents [{bar:30}] {elapsed} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
+/// Output formats of [`extract`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtractFormat {
+    /// The facts CSV contract.
+    Csv,
+    /// One JSON object per fact.
+    Jsonl,
+    /// N-Quads, as `ingest` stores them (each document's quads sorted).
+    Nquads,
+}
+
+/// Analyses every source and prints its facts in input order, chunk by chunk. Returns the
+/// documents that could not be read, one message each.
+pub fn extract(
+    sources: &[Source],
+    format: ExtractFormat,
+    options: BatchOptions,
+    out: &mut dyn Write,
+) -> Result<Vec<String>, BatchError> {
+    let sources = select(sources.to_vec(), options.shard);
+    let pool = pool(options.jobs)?;
+    let bar = progress_bar(options.progress, sources.len());
+    let mut failures = Vec::new();
+    if format == ExtractFormat::Csv {
+        export::write_facts_csv(&[], &mut *out)?;
+    }
+    for range in chunks(&sources) {
+        let results: Vec<Result<AnalyzedDocument, String>> = pool.install(|| {
+            sources[range.clone()]
+                .par_iter()
+                .map(|s| {
+                    ingest::read(s)
+                        .map_err(|e| e.to_string())
+                        .and_then(analyze_guarded)
+                })
+                .collect()
+        });
+        let mut docs = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(d) => docs.push(d),
+                Err(e) => failures.push(e),
+            }
+        }
+        pipeline::link_batch(&mut docs);
+        let rendered: Vec<Vec<u8>> = pool.install(|| {
+            docs.par_iter()
+                .map(|a| render(a, format))
+                .collect::<io::Result<_>>()
+        })?;
+        for r in &rendered {
+            out.write_all(r)?;
+        }
+        if let Some(bar) = &bar {
+            bar.inc(range.len() as u64);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    out.flush()?;
+    Ok(failures)
+}
+
+/// Analyses a document; a panic in the pipeline (a bug) becomes that document's error instead
+/// of ending the batch.
+fn analyze_guarded(doc: Document) -> Result<AnalyzedDocument, String> {
+    let shown = doc
+        .path
+        .as_ref()
+        .map_or_else(|| doc.id.clone(), |p| p.display().to_string());
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::analyze(doc))).map_err(
+        |_| {
+            format!(
+                "{shown}: internal error while analysing (a bug: please report it with this file)"
+            )
+        },
+    )
+}
+
+fn render(a: &AnalyzedDocument, format: ExtractFormat) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    match format {
+        ExtractFormat::Csv => {
+            export::write_facts_csv(&export::fact_rows(a), &mut buf)?;
+            // Each document's block starts with the header, written once at the top instead.
+            let skip = export::FACTS_HEADER.len() + 1;
+            buf.drain(..skip.min(buf.len()));
+        }
+        ExtractFormat::Jsonl => export::write_facts_jsonl(&export::fact_rows(a), &mut buf)?,
+        ExtractFormat::Nquads => store::write_nquads(&store::document_quads(a), &mut buf)?,
+    }
+    Ok(buf)
+}
+
+/// What an ingest did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// New documents.
+    pub added: usize,
+    /// Changed documents whose graph was replaced.
+    pub replaced: usize,
+    /// Documents already stored with the same content.
+    pub unchanged: usize,
+    /// Documents that could not be read, one message each, in input order.
+    pub failures: Vec<String>,
+    /// Sentences analysed.
+    pub sentences: usize,
+    /// Facts analysed.
+    pub facts: usize,
+    /// Entities analysed (per document).
+    pub entities: usize,
+}
+
+impl IngestSummary {
+    /// Documents seen, failed ones included.
+    pub fn documents(&self) -> usize {
+        self.added + self.replaced + self.unchanged + self.failures.len()
+    }
+}
+
+enum Slot {
+    Failed(String),
+    Unchanged,
+    Ready {
+        prepared: PreparedDocument,
+        sentences: usize,
+        facts: usize,
+        entities: usize,
+    },
+}
+
+/// Reads, analyses and stores every source: analysis on the pool, writes in input order on
+/// one writer thread, one transaction per document, while the pool goes on with the next
+/// chunk. An unchanged document is skipped before analysis.
+pub fn ingest(
+    store: &GraphStore,
+    sources: &[Source],
+    options: BatchOptions,
+    ingested_at: &str,
+) -> Result<IngestSummary, BatchError> {
+    let sources = select(sources.to_vec(), options.shard);
+    let pool = pool(options.jobs)?;
+    let bar = progress_bar(options.progress, sources.len());
+    let ranges = chunks(&sources);
+    // One chunk waits while the writer stores another: bounded memory, and the pool is kept
+    // busy while RocksDB writes.
+    let (tx, rx) = mpsc::sync_channel::<Vec<Slot>>(1);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> Result<IngestSummary, BatchError> {
+            let mut summary = IngestSummary::default();
+            for chunk in rx {
+                let n = chunk.len() as u64;
+                for slot in chunk {
+                    match slot {
+                        Slot::Failed(e) => summary.failures.push(e),
+                        Slot::Unchanged => summary.unchanged += 1,
+                        Slot::Ready {
+                            prepared,
+                            sentences,
+                            facts,
+                            entities,
+                        } => {
+                            if let Some(bar) = &bar {
+                                bar.set_message(prepared.id().to_owned());
+                            }
+                            match store.put_prepared(&prepared, ingested_at)? {
+                                PutOutcome::Added => summary.added += 1,
+                                PutOutcome::Replaced => summary.replaced += 1,
+                                PutOutcome::Unchanged => summary.unchanged += 1,
+                            }
+                            summary.sentences += sentences;
+                            summary.facts += facts;
+                            summary.entities += entities;
+                        }
+                    }
+                }
+                if let Some(bar) = &bar {
+                    bar.inc(n);
+                }
+            }
+            store.flush()?;
+            Ok(summary)
+        });
+        let mut producer_error = None;
+        for range in ranges {
+            let analysed: Result<Vec<Result<Option<AnalyzedDocument>, String>>, StoreError> = pool
+                .install(|| {
+                    sources[range.clone()]
+                        .par_iter()
+                        .map(
+                            |s| -> Result<Result<Option<AnalyzedDocument>, String>, StoreError> {
+                                match ingest::read(s) {
+                                    Err(e) => Ok(Err(e.to_string())),
+                                    Ok(doc) => {
+                                        if store.document_hash(&doc.id)?.as_deref()
+                                            == Some(doc.hash.as_str())
+                                        {
+                                            Ok(Ok(None))
+                                        } else {
+                                            Ok(analyze_guarded(doc).map(Some))
+                                        }
+                                    }
+                                }
+                            },
+                        )
+                        .collect()
+                });
+            let analysed = match analysed {
+                Ok(a) => a,
+                Err(e) => {
+                    producer_error = Some(e);
+                    break;
+                }
+            };
+            let mut docs: Vec<AnalyzedDocument> = Vec::new();
+            let mut order: Vec<Result<Option<usize>, String>> = Vec::new();
+            for r in analysed {
+                order.push(r.map(|d| {
+                    d.map(|d| {
+                        docs.push(d);
+                        docs.len() - 1
+                    })
+                }));
+            }
+            pipeline::link_batch(&mut docs);
+            let mut prepared: Vec<Option<Slot>> = pool.install(|| {
+                docs.into_par_iter()
+                    .map(|a| {
+                        Some(Slot::Ready {
+                            sentences: a.sentences.len(),
+                            facts: a.claims.len(),
+                            entities: a.entities.len(),
+                            prepared: PreparedDocument::new(&a),
+                        })
+                    })
+                    .collect()
+            });
+            let slots: Vec<Slot> = order
+                .into_iter()
+                .map(|o| match o {
+                    Err(e) => Slot::Failed(e),
+                    Ok(None) => Slot::Unchanged,
+                    Ok(Some(i)) => prepared[i].take().unwrap_or(Slot::Unchanged),
+                })
+                .collect();
+            if tx.send(slots).is_err() {
+                // The writer stopped on an error, which it returns below.
+                break;
+            }
+        }
+        drop(tx);
+        let summary = writer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        if let Some(e) = producer_error {
+            return Err(e.into());
+        }
+        if let Some(bar) = bar.as_ref() {
+            bar.finish_and_clear();
+        }
+        Ok(summary)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parsing() {
+        assert_eq!(Shard::parse("1/4").ok(), Some(Shard { index: 1, count: 4 }));
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/3"] {
+            assert_eq!(
+                Shard::parse(bad).map_err(|e| e.to_string()).err(),
+                Some(format!(
+                    "bad --shard {bad:?}: expected I/N with 0 <= I < N, e.g. 0/4"
+                )),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_id_is_in_exactly_one_shard() {
+        for n in 1..6u64 {
+            for id in ["a", "b", "doc-17", "2024-01-01_news", ""] {
+                let hits = (0..n)
+                    .filter(|&i| Shard { index: i, count: n }.contains(id))
+                    .count();
+                assert_eq!(hits, 1, "{id} in {n} shards");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_cut_by_count() {
+        let sources: Vec<Source> = (0..150).map(|i| Source::Stdin(format!("d{i}"))).collect();
+        assert_eq!(chunks(&sources), vec![0..64, 64..128, 128..150]);
+        assert_eq!(chunks(&[]), Vec::<std::ops::Range<usize>>::new());
+    }
+}
