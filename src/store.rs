@@ -780,7 +780,7 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
         add(
             &n,
             &ng("confidence"),
-            Literal::new_typed_literal(format!("{:.2}", c.confidence), xsd::DECIMAL).into(),
+            Literal::new_typed_literal(decimal_2(c.confidence), xsd::DECIMAL).into(),
         );
         add(&n, &ng("sentence"), sent_iri(c.sentence).into());
         add(&n, &ng("document"), d.clone().into());
@@ -832,6 +832,18 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
     out.sort_by_key(|q| q.to_string());
     out.dedup();
     out
+}
+
+/// A value rounded to two decimals in the store's canonical `xsd:decimal` form (no trailing
+/// zeros: `0.5`, `1`), so what `extract` prints equals what the store gives back.
+pub fn decimal_2(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" || s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Decimal text of an amount without a trailing `.0`.
