@@ -132,6 +132,24 @@ enum Command {
         #[arg(long, default_value = "crates/newsgraph-nlp/models")]
         out: PathBuf,
     },
+    /// Trains the named-entity recogniser (PER, ORG, LOC) on Universal NER English-EWT and
+    /// writes its model file (rebuild afterwards to embed it); the same data gives the same bytes.
+    TrainNer {
+        /// Folder holding the UNER *train*.iob2 and *dev*.iob2 files (e.g. ../shared/data/UNER_English-EWT).
+        uner_dir: PathBuf,
+        /// Gazetteer folder (countries.tsv, organizations.tsv) whose names become features.
+        #[arg(long, default_value = "data/gazetteer")]
+        gazetteer: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "crates/newsgraph-nlp/models/ner.bin")]
+        out: PathBuf,
+    },
+    /// Scores the shipped named-entity recogniser on a gold UNER IOB2 file: precision, recall
+    /// and F1 per label and micro-averaged over exact spans, by sentence and by document.
+    EvalNer {
+        /// Gold IOB2 file (e.g. ../shared/data/UNER_English-EWT/en_ewt-ud-test.iob2).
+        gold: PathBuf,
+    },
     /// Scores the pipeline against hand-made gold facts and entities (fact recall, polarity,
     /// entity recall, splits, wrong merges).
     Eval {
@@ -452,6 +470,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for (p, size) in &report.files {
                 println!("wrote {} ({size} bytes)", p.display());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TrainNer {
+            uner_dir,
+            gazetteer,
+            out,
+        } => {
+            let report =
+                newsgraph_nlp::ner::train::train_command(&uner_dir, Some(&gazetteer), &out)
+                    .map_err(|e| anyhow::anyhow!("training failed: {e}"))?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::EvalNer { gold } => {
+            print!(
+                "{}",
+                newsgraph_nlp::ner::train::eval_command(&gold).map_err(anyhow::Error::msg)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval {
