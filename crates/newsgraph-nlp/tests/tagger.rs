@@ -84,7 +84,9 @@ fn training_twice_gives_identical_bytes() {
     };
     let c = Tagger::train(train, None, &one_pass).to_bytes();
     assert_eq!(c, Tagger::train(train, None, &one_pass).to_bytes());
-    assert_ne!(a, c);
+    // Without a development set the second pass is always kept.
+    let two = Tagger::train(train, None, &quick_options()).to_bytes();
+    assert_ne!(two, c);
     let la = Lemmatizer::train(train).to_bytes();
     assert_eq!(la, Lemmatizer::train(train).to_bytes());
     assert_eq!(

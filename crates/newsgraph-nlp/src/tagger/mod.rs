@@ -442,7 +442,7 @@ impl Tagger {
         });
         let cached_forms = frequent_forms(train, &dict, opts.cache_min_count);
         let cache = WordCache::build(&cached_forms, &pass1, n_labels);
-        let base_shift = opts.base_shift;
+        let base_shift = if pass2.is_some() { opts.base_shift } else { 0 };
         (
             Tagger {
                 labels,
