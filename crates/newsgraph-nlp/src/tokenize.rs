@@ -3,13 +3,13 @@
 //! The tagger and parser are trained on English-EWT, so tokens follow that treebank's
 //! conventions, measured on its training file rather than guessed:
 //!
-//! * clitics are split off: `Trump's` → `Trump` `'s`, `don't` → `do` `n't`, `can't` →
+//! * clitics are split off: `Doe's` → `Doe` `'s`, `don't` → `do` `n't`, `can't` →
 //!   `ca` `n't`, `cannot` → `can` `not`, `we'll` → `we` `'ll` (also with `’`), and the
 //!   apostrophe-less spellings of web text (`dont` → `do` `nt`, `gonna` → `gon` `na`);
 //! * hyphens between words are tokens of their own (`al-Qaeda` → `al` `-` `Qaeda`,
 //!   `2017-2021` → `2017` `-` `2021`) unless the first part is a prefix (`e-mail`,
 //!   `non-profit`, `co-workers`) or the digits form a phone number or ISO date;
-//! * numbers keep their separators (`6,100`, `1.4`, `7:30`, `11/28/2000`), while currency
+//! * numbers keep their separators (`4,200`, `1.4`, `7:30`, `11/28/2000`), while currency
 //!   signs, `%` and unit letters are split off (`$1.4bn` → `$` `1.4` `bn`, `25%` → `25` `%`);
 //!   ordinals and decades stay whole (`20th`, `1980s`);
 //! * abbreviations keep their period (`U.S.`, `Mr.`, `Feb.`, `e.g.`, initials like `J.`),
@@ -137,7 +137,7 @@ pub(crate) fn prf(matched: usize, gold: usize, predicted: usize) -> (f64, f64, f
     (p, r, f)
 }
 
-/// One run of word characters inside a compound word such as `U.S`, `6,100` or `al-Qaeda`.
+/// One run of word characters inside a compound word such as `U.S`, `4,200` or `al-Qaeda`.
 #[derive(Clone, Copy, Debug)]
 struct Seg {
     start: usize,
@@ -330,7 +330,7 @@ impl Scanner<'_> {
         e
     }
 
-    /// Apostrophes and backquotes: clitics after a word (`"Trump"'s`), `'99`, `''` and
+    /// Apostrophes and backquotes: clitics after a word (`"Doe"'s`), `'99`, `''` and
     /// ``` `` ```, otherwise a quote of their own.
     fn apostrophe(&mut self, p: usize, c: char, len: usize) -> usize {
         let next = self.peek(p + len);
@@ -1249,8 +1249,8 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
-            ("Trump's plan", &["Trump", "'s", "plan"]),
-            ("Trump’s plan", &["Trump", "’s", "plan"]),
+            ("Doe's plan", &["Doe", "'s", "plan"]),
+            ("Doe’s plan", &["Doe", "’s", "plan"]),
             ("I don't know", &["I", "do", "n't", "know"]),
             ("can't won't", &["ca", "n't", "wo", "n't"]),
             ("DON'T", &["DO", "N'T"]),
@@ -1284,7 +1284,7 @@ mod tests {
             ("the end.", &["the", "end", "."]),
             ("No. 5", &["No.", "5"]),
             ("said no.", &["said", "no", "."]),
-            ("6,100 BTC", &["6,100", "BTC"]),
+            ("4,200 BTC", &["4,200", "BTC"]),
             ("1.4 percent", &["1.4", "percent"]),
             ("25%", &["25", "%"]),
             ("$1.4bn", &["$", "1.4", "bn"]),
@@ -1296,8 +1296,8 @@ mod tests {
             ("the 20th and 1980s", &["the", "20th", "and", "1980s"]),
             ("11/28/2000", &["11/28/2000"]),
             ("and/or", &["and", "/", "or"]),
-            ("Claver-Carone", &["Claver", "-", "Carone"]),
-            ("MS-13", &["MS", "-", "13"]),
+            ("Smith-Jones", &["Smith", "-", "Jones"]),
+            ("XR-17", &["XR", "-", "17"]),
             (
                 "e-mail non-profit co-workers",
                 &["e-mail", "non-profit", "co-workers"],
@@ -1326,7 +1326,7 @@ mod tests {
             ("in '99", &["in", "'99"]),
             ("great :) ok", &["great", ":)", "ok"]),
             ("it:)", &["it", ":)"]),
-            ("[El Salvador is]", &["[", "El", "Salvador", "is", "]"]),
+            ("[New Ruritania is]", &["[", "New", "Ruritania", "is", "]"]),
             ("end.The next", &["end", ".", "The", "next"]),
             ("Amazon.com", &["Amazon.com"]),
             ("Get-A-Free-House.com", &["Get-A-Free-House.com"]),
@@ -1335,7 +1335,7 @@ mod tests {
             ("café", &["café"]),
             ("Galdámez", &["Galdámez"]),
             ("(...)", &["(", "...", ")"]),
-            ("Trump Jr., Matt", &["Trump", "Jr.", ",", "Matt"]),
+            ("Doe Jr., Matt", &["Doe", "Jr.", ",", "Matt"]),
         ];
         for (input, expected) in cases {
             assert_eq!(&surfaces(input), expected, "input {input:?}");

@@ -1,5 +1,5 @@
-//! Tokenizer and sentence splitter: property tests on arbitrary text, linear-time checks on
-//! huge inputs, the seed articles, and agreement with UD English-EWT when the treebank is
+//! Tokenizer and sentence splitter: property tests on arbitrary text, huge and
+//! degenerate inputs, the seed articles, and agreement with UD English-EWT when the treebank is
 //! available beside the repository.
 
 use newsgraph_nlp::Span;
@@ -7,7 +7,6 @@ use newsgraph_nlp::split::{self, split};
 use newsgraph_nlp::tokenize::{self, tokenize};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// Characters the tokenizer treats as separators (never inside a token).
 fn is_separator(c: char) -> bool {
@@ -51,7 +50,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 /// Pieces that exercise the tokenizer's special cases when strung together at random.
 fn piece() -> impl Strategy<Value = String> {
     let fixed = prop::sample::select(vec![
-        "Trump's",
+        "Doe's",
         "don't",
         "can't",
         "cannot",
@@ -59,7 +58,7 @@ fn piece() -> impl Strategy<Value = String> {
         "Mr.",
         "e.g.",
         "J.",
-        "6,100",
+        "4,200",
         "1.4",
         "25%",
         "$1.4bn",
@@ -175,14 +174,16 @@ proptest! {
     }
 }
 
-/// Regression: a URL followed by a million closing brackets must not go quadratic.
+/// Regression: a URL followed by many closing brackets must not go quadratic (its growth
+/// is measured by the `tokenize_split_scaling` group of `benches/pipeline.rs`).
 #[test]
 fn url_with_many_closing_brackets() {
     let text = format!("see http://example.com/{}", ")".repeat(200_000));
-    let t = Instant::now();
     let tokens = tokenize(&text);
-    assert!(tokens.len() > 2);
-    assert!(t.elapsed() < Duration::from_secs(20));
+    assert_eq!(tokens[0].slice(&text), "see");
+    assert_eq!(tokens[1].slice(&text), "http://example.com/");
+    assert!(tokens[2..].iter().all(|t| t.slice(&text) == ")"));
+    assert_eq!(tokens.len(), 200_002);
 }
 
 #[test]
@@ -191,42 +192,6 @@ fn a_five_thousand_token_sentence() {
     let tokens = tokenize(&text);
     assert_eq!(tokens.len(), 5_002);
     assert_eq!(split(&text, &tokens), vec![0..5_002]);
-}
-
-/// Times tokenize + split on inputs of 1 and 8 units and checks the time grows about
-/// linearly: a quadratic algorithm would take 64 times longer, a linear one about 8 times.
-/// Each size is timed three times and the fastest run counts, so that a busy machine does
-/// not fail the test.
-fn assert_linear(make: impl Fn(usize) -> String) {
-    let time = |n: usize| {
-        let text = make(n);
-        (0..3)
-            .map(|_| {
-                let t = Instant::now();
-                let tokens = tokenize(&text);
-                let ranges = split(&text, &tokens);
-                assert_eq!(ranges.last().map(|r| r.end), Some(tokens.len()));
-                t.elapsed().as_secs_f64()
-            })
-            .fold(f64::INFINITY, f64::min)
-    };
-    let small = time(1).max(1e-3);
-    let large = time(8);
-    assert!(
-        large < small * 32.0,
-        "8x input took {large:.3}s vs {small:.3}s"
-    );
-}
-
-#[test]
-fn time_is_linear_in_the_input() {
-    const UNIT: usize = 400_000;
-    assert_linear(|n| "word ".repeat(n * UNIT / 5));
-    assert_linear(|n| "a".repeat(n * UNIT));
-    assert_linear(|n| "a-".repeat(n * UNIT / 2));
-    assert_linear(|n| "U.S. ".repeat(n * UNIT / 5));
-    assert_linear(|n| "x\n".repeat(n * UNIT / 2));
-    assert_linear(|n| "\u{301}".repeat(n * UNIT / 2));
 }
 
 #[test]

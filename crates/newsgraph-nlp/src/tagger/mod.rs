@@ -262,7 +262,8 @@ impl Decoder<'_> {
         out: &mut Vec<u8>,
     ) {
         let l = self.n_labels;
-        let mut scores = vec![0i32; l];
+        let mut scores = [0i32; MAX_LABELS];
+        let scores = &mut scores[..l];
         let mut keys = [0u64; N_ALL];
         let used = match right {
             None => N_STATIC..N_STATIC + N_LEFT,
@@ -276,26 +277,47 @@ impl Decoder<'_> {
             }
             tag_keys(&mut keys, &atoms[i], i, out, right);
             scores.copy_from_slice(&base[i * l..(i + 1) * l]);
-            weights.add_all(&keys[used.clone()], &mut scores);
-            out.push(argmax(&scores));
+            weights.add_all(&keys[used.clone()], scores);
+            out.push(argmax(scores));
         }
     }
 
-    /// Labels for a sentence's tokens.
-    fn decode(&self, atoms: &[Atoms], out: &mut Vec<u8>) {
-        let dict: Vec<Option<u8>> = atoms.iter().map(|a| self.dict.get(a.exact)).collect();
-        let mut base = Vec::new();
-        self.static_scores(atoms, &dict, &mut base);
-        self.pass(self.pass1, atoms, &dict, &base, None, out);
+    /// Labels for a sentence's tokens; `bufs` is scratch space reused between sentences.
+    fn decode(&self, atoms: &[Atoms], bufs: &mut Buffers, out: &mut Vec<u8>) {
+        let Buffers {
+            dict, base, first, ..
+        } = bufs;
+        dict.clear();
+        dict.extend(atoms.iter().map(|a| self.dict.get(a.exact)));
+        self.static_scores(atoms, dict, base);
+        self.pass(self.pass1, atoms, dict, base, None, out);
         if let Some(pass2) = self.pass2 {
-            let first = out.clone();
-            for s in &mut base {
+            first.clone_from(out);
+            for s in base.iter_mut() {
                 *s >>= self.base_shift;
             }
-            self.pass(pass2, atoms, &dict, &base, Some(&first), out);
+            self.pass(pass2, atoms, dict, base, Some(first), out);
         }
     }
 }
+
+/// Scratch space of [`Decoder::decode`], kept per thread so that tagging allocates nothing
+/// once the buffers have grown to the longest sentence seen.
+#[derive(Default)]
+struct Buffers {
+    buf: String,
+    atoms: Vec<Atoms>,
+    dict: Vec<Option<u8>>,
+    base: Vec<i32>,
+    first: Vec<u8>,
+    tags: Vec<u8>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::new(Buffers::default());
+}
+
+impl Decoder<'_> {}
 
 /// The shipped model (`models/tagger.bin`), trained by [`train_from_dir`] on UD
 /// English-EWT, whose CC BY-SA 4.0 licence carries over to it.
@@ -377,8 +399,9 @@ impl Tagger {
             };
             let (mut good, mut total) = (0usize, 0usize);
             let mut tags = Vec::new();
+            let mut bufs = Buffers::default();
             for p in &dev_preps {
-                decoder.decode(&p.atoms, &mut tags);
+                decoder.decode(&p.atoms, &mut bufs, &mut tags);
                 good += tags.iter().zip(&p.gold).filter(|(a, b)| a == b).count();
                 total += p.len();
             }
@@ -412,9 +435,14 @@ impl Tagger {
             report.pass2_errors = trained.errors;
             trained.weights
         });
+        // A second pass that does not beat the first on the development set is dropped.
+        let best = |dev: &[f64]| dev.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pass2 = pass2.filter(|_| {
+            report.pass2_dev.is_empty() || best(&report.pass2_dev) > best(&report.pass1_dev)
+        });
         let cached_forms = frequent_forms(train, &dict, opts.cache_min_count);
         let cache = WordCache::build(&cached_forms, &pass1, n_labels);
-        let base_shift = opts.base_shift;
+        let base_shift = if pass2.is_some() { opts.base_shift } else { 0 };
         (
             Tagger {
                 labels,
@@ -442,9 +470,21 @@ impl Tagger {
 
     /// Tags `sentence` in place: reads each token's `form`, writes its `upos` and `xpos`.
     pub fn tag(&self, sentence: &mut Sentence) {
-        let atoms = sentence_atoms(sentence.tokens.iter().map(|t| t.form.as_str()));
-        let mut tags = Vec::with_capacity(atoms.len());
-        self.decoder().decode(&atoms, &mut tags);
+        BUFFERS.with(|b| match b.try_borrow_mut() {
+            Ok(mut b) => self.tag_with(sentence, &mut b),
+            // Only reachable by tagging from inside a tagging call on the same thread.
+            Err(_) => self.tag_with(sentence, &mut Buffers::default()),
+        });
+    }
+
+    fn tag_with(&self, sentence: &mut Sentence, bufs: &mut Buffers) {
+        let mut atoms = std::mem::take(&mut bufs.atoms);
+        let mut tags = std::mem::take(&mut bufs.tags);
+        atoms.clear();
+        for t in &sentence.tokens {
+            atoms.push(features::atoms(&t.form, &mut bufs.buf));
+        }
+        self.decoder().decode(&atoms, bufs, &mut tags);
         for (token, &t) in sentence.tokens.iter_mut().zip(&tags) {
             if let Some(label) = self.labels.get(usize::from(t)) {
                 token.upos = label.upos;
@@ -452,6 +492,8 @@ impl Tagger {
                 token.xpos.push_str(&label.xpos);
             }
         }
+        bufs.atoms = atoms;
+        bufs.tags = tags;
     }
 
     /// Serialises the model (see [`crate::binio`]); equal models give equal bytes.
