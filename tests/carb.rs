@@ -290,3 +290,113 @@ fn extraction_is_deterministic_and_one_sentence_per_line() {
         ]
     );
 }
+
+fn newsgraph() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("newsgraph").expect("the newsgraph binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn eval_carb_scores_a_system_file() {
+    // Tuple 1: P 4/4, R 4/6; tuple 2 ("flooded | the town" for "was flooded | The town"):
+    // P 2/3, R 2/4. Both kept (threshold 0.4): P 0.833, R 0.583.
+    newsgraph()
+        .args([
+            "eval-carb",
+            "--gold",
+            "tests/fixtures/carb/gold.tsv",
+            "tests/fixtures/carb/system.tsv",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "gold: 2 sentences, 2 tuples; system: 2 tuples on those sentences\n\
+             P 0.833  R 0.583  F1 0.686  AUC 0.562  (best-F1 threshold 0.4000)\n",
+        );
+}
+
+#[test]
+fn eval_carb_runs_our_extractor_and_extract_writes_the_system_format() {
+    let out = newsgraph()
+        .args([
+            "eval-carb",
+            "--gold",
+            "tests/fixtures/carb/gold.tsv",
+            "--ours",
+            "tests/fixtures/carb/sentences.txt",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains("P 1.000  R 1.000  F1 1.000  AUC 1.000"),
+        "{text}"
+    );
+    let out = newsgraph()
+        .args([
+            "extract",
+            "--format",
+            "carb",
+            "tests/fixtures/carb/sentences.txt",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let rows: Vec<Vec<String>> = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect();
+    let without_confidence: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 1)
+                .map(|(_, f)| f.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        without_confidence,
+        vec![
+            vec![
+                "Jane Doe visited Ruritania in 1999 .",
+                "visited",
+                "Jane Doe",
+                "Ruritania",
+                "in 1999"
+            ],
+            vec!["The town was flooded .", "was flooded", "The town"],
+        ]
+    );
+    assert!(rows.iter().all(|r| r[1].parse::<f64>().is_ok()));
+}
+
+#[test]
+fn eval_carb_reports_a_missing_or_bad_file_with_exit_code_2() {
+    newsgraph()
+        .args([
+            "eval-carb",
+            "--gold",
+            "tests/fixtures/carb/nope.tsv",
+            "x.tsv",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with(
+            "newsgraph: tests/fixtures/carb/nope.tsv: cannot read",
+        ));
+    newsgraph()
+        .args([
+            "eval-carb",
+            "--gold",
+            "tests/fixtures/carb/system.tsv",
+            "tests/fixtures/carb/gold.tsv",
+        ])
+        .assert()
+        .code(2)
+        .stderr("newsgraph: tests/fixtures/carb/gold.tsv: line 1: confidence \"visited\" is not a number\n");
+}
