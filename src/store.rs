@@ -780,7 +780,7 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
         add(
             &n,
             &ng("confidence"),
-            Literal::new_typed_literal(decimal_2(c.confidence), xsd::DECIMAL).into(),
+            Literal::new_typed_literal(decimal_2(f64::from(c.confidence)), xsd::DECIMAL).into(),
         );
         add(&n, &ng("sentence"), sent_iri(c.sentence).into());
         add(&n, &ng("document"), d.clone().into());
