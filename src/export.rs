@@ -91,7 +91,13 @@ pub fn fact_rows(a: &AnalyzedDocument) -> Vec<FactRow> {
                 e.entity_type.code().to_owned(),
             )
         }
-        Arg::Literal(l) => (l.text.clone(), String::new(), l.kind.code().to_owned()),
+        // A resolved date is stored (and so exported) in ISO form.
+        Arg::Literal(l) => match (l.kind, l.date) {
+            (crate::model::LiteralKind::Date, Some(d)) => {
+                (d.to_string(), String::new(), l.kind.code().to_owned())
+            }
+            _ => (l.text.clone(), String::new(), l.kind.code().to_owned()),
+        },
     };
     let doc_iri = ontology::doc_iri(&a.doc.id);
     let mut rows: Vec<FactRow> = a

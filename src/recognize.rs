@@ -721,23 +721,23 @@ fn single_name(
         t
     } else if let Some(t) = org_word {
         t
-    } else if all_caps {
+    } else if all_caps
+        || matches!(
+            lower_first.as_str(),
+            "el" | "la" | "los" | "las" | "le" | "les"
+        )
+    {
+        // An acronym, or a name opening with a Romance article ("La Voz"): an organisation.
         EntityType::Organization
-    } else if matches!(
-        lower_first.as_str(),
-        "el" | "la" | "los" | "las" | "le" | "les"
-    ) {
-        EntityType::Organization
-    } else if (2..=5).contains(&n)
+    } else if ((2..=5).contains(&n)
         && toks[range.clone()].iter().all(|t| {
             t.upos == Upos::Punct
                 || (starts_upper(&t.form) && t.form.chars().any(char::is_lowercase))
                 || PARTICLES.contains(&t.form.as_str())
                 || (t.form.len() <= 3 && t.form.ends_with('.'))
-        })
+        }))
+        || (n == 1 && is_speaker(s, head))
     {
-        EntityType::Person
-    } else if n == 1 && is_speaker(s, head) {
         EntityType::Person
     } else {
         EntityType::Other

@@ -21,8 +21,11 @@ fn texts(d: &AnalyzedDocument) -> Vec<String> {
     d.mentions.iter().map(|m| m.text.clone()).collect()
 }
 
+/// A mention by its text and which occurrence of that text (0-based).
+type At<'a> = (&'a str, usize);
+
 /// Each row: text, mention a, mention b, whether they must be one entity.
-fn check(rows: &[(&str, (&str, usize), (&str, usize), bool)]) {
+fn check(rows: &[(&str, At<'_>, At<'_>, bool)]) {
     for (text, a, b, same) in rows {
         let d = analyze_text("t", text);
         let ka = key_of(&d, a.0, a.1);
