@@ -21,7 +21,7 @@ need_python() { # module package
 # Ingests the seeds and starts `newsgraph serve` on a free loopback port; sets $url.
 start_server() {
   ng ingest -q seeds/
-  ng serve --bind 127.0.0.1:0 "$@" >"$work/serve.out" &
+  ng serve --bind 127.0.0.1:0 "$@" >"$work/serve.out" 2>"$work/serve.err" &
   pids+=($!)
   for _ in $(seq 200); do
     grep -q '^listening on ' "$work/serve.out" 2>/dev/null && break
