@@ -21,7 +21,8 @@ need_python() { # module package
 # Ingests the seeds and starts `newsgraph serve` on a free loopback port; sets $url.
 start_server() {
   ng ingest -q seeds/
-  ng serve --bind 127.0.0.1:0 "$@" >"$work/serve.out" &
+  # The binary itself in the background (not the `ng` function), so that $! is its pid.
+  "$NEWSGRAPH_BIN" --store "$work/store" serve --bind 127.0.0.1:0 "$@" >"$work/serve.out" 2>"$work/serve.err" &
   pids+=($!)
   for _ in $(seq 200); do
     grep -q '^listening on ' "$work/serve.out" 2>/dev/null && break
