@@ -207,7 +207,21 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
         {
             r.end = r.end.min(span_of(t, c).start);
         }
-        if c < n && matches!(rel, "case" | "punct" | "cc" | "mark" | "advmod") {
+        if c < n
+            && matches!(
+                rel,
+                "case"
+                    | "punct"
+                    | "cc"
+                    | "mark"
+                    | "advmod"
+                    | "nsubj"
+                    | "nsubj:pass"
+                    | "csubj"
+                    | "cop"
+                    | "aux"
+            )
+        {
             r.start = r.start.max(c + 1);
         }
     }

@@ -461,6 +461,13 @@ fn emit(
                     arg = Some(Arg::Entity(p));
                 }
                 let Some(arg) = arg else { continue };
+                // What a speech verb governs is the content, not a participant: "said on
+                // Tuesday" or "said in a call" is no claim.
+                if matches!(arg, Arg::Literal(_))
+                    && super::factuality::SPEECH.contains(&t.lemma(pred).as_str())
+                {
+                    continue;
+                }
                 let mut confidence: f32 = if matches!(arg, Arg::Entity(_)) {
                     0.75
                 } else {
