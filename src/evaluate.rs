@@ -31,6 +31,7 @@ struct GoldEntity {
 #[derive(Clone, Debug)]
 struct GoldFact {
     doc: String,
+    sent: String,
     subject: String,
     relations: Vec<String>,
     object: String,
@@ -56,7 +57,8 @@ pub struct GoldReport {
     pub entities_split: usize,
     /// System entities that match two gold entities.
     pub wrong_merges: usize,
-    /// Gold facts not found, as `doc: subject relation object`.
+    /// Gold facts not found, as `doc: subject relation object`, each followed by indented
+    /// lines: the sentence, the system's facts for it, and the likely cause.
     pub missed: Vec<String>,
     /// Entity problems for `eval -v`: gold entities missed, split, and system entities that
     /// merge several gold ones, one line each.
@@ -177,6 +179,7 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
         }
         facts.push(GoldFact {
             doc: c[0].to_owned(),
+            sent: c[1].to_owned(),
             subject: c[2].to_owned(),
             relations: c[3].split('|').map(|r| r.trim().to_lowercase()).collect(),
             object: c[4].to_owned(),
@@ -221,13 +224,12 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
                 report.found_strict += usize::from(strict);
                 report.polarity_right += usize::from(r.polarity == g.polarity);
             }
-            None => report.missed.push(format!(
-                "{}: {} {} {}",
-                g.doc,
-                g.subject,
-                g.relations.join("|"),
-                g.object
-            )),
+            None => {
+                let doc = docs.iter().find(|d| d.doc.id == g.doc);
+                report
+                    .missed
+                    .push(missed_detail(g, doc, rows, &doc_entities));
+            }
         }
     }
     // Entities.
@@ -282,6 +284,79 @@ pub fn evaluate(dir: &Path, docs: &[AnalyzedDocument]) -> Result<GoldReport, Gol
         }
     }
     Ok(report)
+}
+
+/// A missed gold fact with the sentence it comes from, the system's facts for that sentence,
+/// and the likely cause: an argument the pipeline never found as an entity (the recogniser's
+/// miss), or an extraction miss (both arguments exist as entities).
+fn missed_detail(
+    g: &GoldFact,
+    doc: Option<&AnalyzedDocument>,
+    rows: &[FactRow],
+    entities: &[&GoldEntity],
+) -> String {
+    let mut out = format!(
+        "{}: {} {} {} [{}]",
+        g.doc,
+        g.subject,
+        g.relations.join("|"),
+        g.object,
+        g.polarity
+    );
+    let Some(doc) = doc else { return out };
+    let squash = |s: &str| -> String {
+        normalize(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let snippet = squash(&g.sent);
+    let sentence = doc
+        .sentences
+        .iter()
+        .find(|s| !snippet.is_empty() && squash(s.span.slice(&doc.doc.text)).contains(&snippet));
+    match sentence {
+        Some(s) => {
+            out.push_str(&format!(
+                "\n    sentence {}: {}",
+                s.index,
+                crate::store::one_line(s.span.slice(&doc.doc.text))
+            ));
+            for r in rows.iter().filter(|r| r.sentence_index == s.index) {
+                out.push_str(&format!(
+                    "\n    system: {} | {} | {} | {}",
+                    r.subject, r.relation, r.object, r.polarity
+                ));
+            }
+        }
+        None => out.push_str("\n    sentence: not found"),
+    }
+    let known = |arg: &str| -> bool {
+        if arg.starts_with("lit:") {
+            return true;
+        }
+        let Some(e) = entities.iter().find(|e| e.id == arg) else {
+            return false;
+        };
+        doc.entities.iter().any(|x| {
+            std::iter::once(&x.label)
+                .chain(x.aliases.keys())
+                .any(|a| e.aliases.contains(&normalize(a)))
+        })
+    };
+    let missing: Vec<&str> = [g.subject.as_str(), g.object.as_str()]
+        .into_iter()
+        .filter(|a| !known(a))
+        .collect();
+    if missing.is_empty() {
+        out.push_str("\n    cause: extraction (both arguments are entities)");
+    } else {
+        out.push_str(&format!(
+            "\n    cause: entity not found: {}",
+            missing.join(", ")
+        ));
+    }
+    out
 }
 
 /// `Some(strict)` when the system label matches the gold argument, strictly or leniently.

@@ -1,0 +1,270 @@
+//! Fact extraction, construction by construction, on invented sentences: each row gives a
+//! sentence and the exact claims expected from it as `subject | relation | object | polarity`
+//! (no more, no fewer), so the negative rows (what a construction must not yield) fail as
+//! soon as an extra claim appears. Also the golden claims of the seed articles
+//! (`tests/golden/claims/`, refreshed with `UPDATE_EXPECT=1`).
+
+use newsgraph::model::{AnalyzedDocument, Arg, Claim};
+use newsgraph::pipeline::analyze_text;
+use std::path::PathBuf;
+
+fn arg(a: &AnalyzedDocument, x: &Arg) -> String {
+    match x {
+        Arg::Entity(e) => a.entities[*e].label.clone(),
+        Arg::Literal(l) => l.text.clone(),
+    }
+}
+
+fn triple(a: &AnalyzedDocument, c: &Claim) -> String {
+    format!(
+        "{} | {} | {} | {}",
+        arg(a, &c.subject),
+        c.relation.label,
+        arg(a, &c.object),
+        c.polarity.as_str()
+    )
+}
+
+/// The claims of a text, as sorted `subject | relation | object | polarity` lines.
+fn claims(text: &str) -> Vec<String> {
+    let a = analyze_text("t", text);
+    let mut v: Vec<String> = a.claims.iter().map(|c| triple(&a, c)).collect();
+    v.sort();
+    v
+}
+
+fn check(rows: &[(&str, &[&str])]) {
+    let mut failures = Vec::new();
+    for (text, expected) in rows {
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        let actual = claims(text);
+        if actual != expected {
+            failures.push(format!(
+                "{text}\n  expected: {expected:#?}\n  actual:   {actual:#?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn passive_voice_is_turned_active() {
+    check(&[
+        (
+            "Jane Doe criticized John Roe.",
+            &["Jane Doe | criticize | John Roe | asserted"],
+        ),
+        (
+            "John Roe was criticized by Jane Doe.",
+            &["Jane Doe | criticize | John Roe | asserted"],
+        ),
+        (
+            "The tariffs imposed by Jane Doe angered Germany.",
+            &["Jane Doe | impose | The tariffs | asserted"],
+        ),
+        // No agent: nobody to name as the subject, so no claim.
+        ("John Roe was criticized on Monday.", &[]),
+    ]);
+}
+
+#[test]
+fn light_verbs_and_event_nouns() {
+    check(&[
+        (
+            "Jane Doe extended an invitation to John Roe.",
+            &["Jane Doe | invite | John Roe | asserted"],
+        ),
+        (
+            "France held talks with Germany.",
+            &["France | negotiate | Germany | asserted"],
+        ),
+        (
+            "Jane Doe's praise of John Roe surprised nobody.",
+            &["Jane Doe | praise | John Roe | asserted"],
+        ),
+        // An event noun without an agent names no claim.
+        ("The election of John Roe surprised nobody.", &[]),
+    ]);
+}
+
+#[test]
+fn appositions_and_titles() {
+    check(&[
+        (
+            "President Jane Doe arrived.",
+            &["Jane Doe | hold position | President | asserted"],
+        ),
+        (
+            "Germany's leader, John Roe, arrived.",
+            &["John Roe | head of state | Germany | asserted"],
+        ),
+        (
+            "Jane Doe, a retired customs agent, arrived.",
+            &["Jane Doe | hold position | retired customs agent | asserted"],
+        ),
+    ]);
+}
+
+#[test]
+fn quantities_keep_their_qualifier() {
+    let a = analyze_text("t", "Ruritania holds more than 6,000 tonnes of gold.");
+    let lits: Vec<_> = a
+        .claims
+        .iter()
+        .filter_map(|c| match &c.object {
+            Arg::Literal(l) => Some((l.text.clone(), l.amount, l.qualifier.clone())),
+            Arg::Entity(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        lits,
+        [(
+            "more than 6,000 tonnes of gold".to_owned(),
+            Some(6000.0),
+            Some("more than".to_owned())
+        )]
+    );
+}
+
+#[test]
+fn negation_hedges_and_reports() {
+    check(&[
+        (
+            "France did not sign the treaty with Germany.",
+            &[
+                "France | sign | the treaty | negated",
+                "France | sign | Germany | negated",
+            ],
+        ),
+        (
+            "France refused to extradite John Roe.",
+            &["France | extradite | John Roe | negated"],
+        ),
+        (
+            "France may sanction Germany.",
+            &["France | sanction | Germany | hedged"],
+        ),
+        (
+            "Jane Doe said that France sanctioned Germany.",
+            &["France | sanction | Germany | reported"],
+        ),
+    ]);
+}
+
+#[test]
+fn conjunctions_are_distributed() {
+    check(&[
+        (
+            "Jane Doe visited France, Germany and Spain.",
+            &[
+                "Jane Doe | visit | France | asserted",
+                "Jane Doe | visit | Germany | asserted",
+                "Jane Doe | visit | Spain | asserted",
+            ],
+        ),
+        (
+            "France and Germany sanctioned Spain.",
+            &[
+                "France | sanction | Spain | asserted",
+                "Germany | sanction | Spain | asserted",
+            ],
+        ),
+        (
+            "Jane Doe visited France and praised John Roe.",
+            &[
+                "Jane Doe | visit | France | asserted",
+                "Jane Doe | praise | John Roe | asserted",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn relative_clauses_stand_for_their_noun() {
+    check(&[(
+        "France signed the accord, which Germany rejected.",
+        &["France | sign | the accord | asserted"],
+    )]);
+}
+
+/// One line per claim: sentence, subject, relation (and property), object with its kind,
+/// polarity, attribution, time and place qualifiers.
+fn claim_lines(a: &AnalyzedDocument) -> String {
+    let mut out = String::new();
+    for c in &a.claims {
+        let object = match &c.object {
+            Arg::Entity(e) => a.entities[*e].label.clone(),
+            Arg::Literal(l) => {
+                let mut s = format!("\"{}\" {}", l.text, l.kind.code());
+                if let Some(q) = &l.qualifier {
+                    s.push_str(&format!(" qualifier={q}"));
+                }
+                if let Some(n) = l.amount {
+                    s.push_str(&format!(" amount={n}"));
+                }
+                if let Some(u) = &l.unit {
+                    s.push_str(&format!(" unit={u}"));
+                }
+                if let Some(d) = l.date {
+                    s.push_str(&format!(" date={d}"));
+                }
+                s
+            }
+        };
+        let local = if c.relation.core {
+            format!("ng:{}", c.relation.local)
+        } else {
+            format!("ngr:{}", c.relation.local)
+        };
+        out.push_str(&format!(
+            "s{} | {} | {} ({local}) | {object} | {}",
+            c.sentence,
+            arg(a, &c.subject),
+            c.relation.label,
+            c.polarity.as_str()
+        ));
+        if let Some(s) = c.attribution {
+            out.push_str(&format!(" | by {}", a.entities[s].label));
+        }
+        if let Some(d) = c.time {
+            out.push_str(&format!(" | time {d}"));
+        }
+        if let Some(p) = c.place {
+            out.push_str(&format!(" | place {}", a.entities[p].label));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn seed_claim_goldens() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(root.join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    seeds.sort();
+    assert!(!seeds.is_empty());
+    let mut stale = Vec::new();
+    for p in seeds {
+        let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let actual = claim_lines(&analyze_text(&id, &text));
+        let golden = root.join("tests/golden/claims").join(format!("{id}.txt"));
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&golden, &actual).unwrap();
+            continue;
+        }
+        if std::fs::read_to_string(&golden).unwrap_or_default() != actual {
+            stale.push(golden.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{} differ from the output; rerun with UPDATE_EXPECT=1 after checking the change",
+        stale.join(", ")
+    );
+}
