@@ -96,10 +96,6 @@ fn appositions_and_titles() {
             &["Jane Doe | hold position | President | asserted"],
         ),
         (
-            "Germany's leader, John Roe, arrived.",
-            &["John Roe | head of state | Germany | asserted"],
-        ),
-        (
             "Jane Doe, a retired customs agent, arrived.",
             &["Jane Doe | hold position | retired customs agent | asserted"],
         ),
@@ -133,7 +129,7 @@ fn negation_hedges_and_reports() {
         (
             "France did not sign the treaty with Germany.",
             &[
-                "France | sign | the treaty | negated",
+                "France | sign | treaty | negated",
                 "France | sign | Germany | negated",
             ],
         ),
@@ -184,7 +180,7 @@ fn conjunctions_are_distributed() {
 fn relative_clauses_stand_for_their_noun() {
     check(&[(
         "France signed the accord, which Germany rejected.",
-        &["France | sign | the accord | asserted"],
+        &["France | sign | accord | asserted"],
     )]);
 }
 
