@@ -53,6 +53,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Reject files that are not valid UTF-8 (by default each invalid byte is read as
+        /// U+001A, with a warning naming the file and offset).
+        #[arg(long)]
+        strict_utf8: bool,
     },
     /// Runs the pipeline on articles without a store and prints the facts.
     Extract {
@@ -251,7 +255,18 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest { paths, id, quiet } => cmd_ingest(&cli.store, &paths, &id, quiet),
+        Command::Ingest {
+            paths,
+            id,
+            quiet,
+            strict_utf8,
+        } => cmd_ingest(
+            &cli.store,
+            &paths,
+            &id,
+            quiet,
+            ingest::ReadOptions { strict_utf8 },
+        ),
         Command::Extract { paths, format } => cmd_extract(&paths, format),
         Command::Query {
             query,
@@ -402,6 +417,7 @@ fn cmd_ingest(
     paths: &[PathBuf],
     stdin_id: &str,
     quiet: bool,
+    read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
     let started = Instant::now();
     let (sources, mut errors) = ingest::discover(paths, stdin_id);
@@ -427,14 +443,23 @@ fn cmd_ingest(
                 Source::Stdin(id) => id.clone(),
             });
         }
-        match ingest::read(source) {
+        match ingest::read_with(source, read_options) {
             Err(e) => failures.push(e.to_string()),
-            Ok(doc) => {
-                if store.document_hash(&doc.id)?.as_deref() == Some(doc.hash.as_str()) {
+            Ok((doc, warnings)) => {
+                for w in warnings {
+                    eprintln!("newsgraph: {w}");
+                }
+                let stored = store
+                    .document_hash(&doc.id)
+                    .with_context(|| format!("cannot read store {}", store_dir.display()))?;
+                if stored.as_deref() == Some(doc.hash.as_str()) {
                     unchanged += 1;
                 } else {
                     let analysed = newsgraph::pipeline::analyze(doc);
-                    match store.put_document(&analysed, &now)? {
+                    let outcome = store.put_document(&analysed, &now).with_context(|| {
+                        format!("cannot write to store {}", store_dir.display())
+                    })?;
+                    match outcome {
                         PutOutcome::Added => added += 1,
                         PutOutcome::Replaced => replaced += 1,
                         PutOutcome::Unchanged => unchanged += 1,
@@ -452,7 +477,9 @@ fn cmd_ingest(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    store.flush()?;
+    store
+        .flush()
+        .with_context(|| format!("cannot write to store {}", store_dir.display()))?;
     for f in &failures {
         eprintln!("newsgraph: {f}");
     }
@@ -479,9 +506,12 @@ fn cmd_extract(paths: &[PathBuf], format: ExtractFormat) -> Result<ExitCode> {
     let mut rows: Vec<FactRow> = Vec::new();
     let mut quads = Vec::new();
     for source in &sources {
-        match ingest::read(source) {
+        match ingest::read_with(source, ingest::ReadOptions::default()) {
             Err(e) => failures.push(e.to_string()),
-            Ok(doc) => {
+            Ok((doc, warnings)) => {
+                for w in warnings {
+                    eprintln!("newsgraph: {w}");
+                }
                 let a = newsgraph::pipeline::analyze(doc);
                 match format {
                     ExtractFormat::Nquads => quads.extend(newsgraph::store::document_quads(&a)),
