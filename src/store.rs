@@ -124,6 +124,19 @@ impl GraphStore {
                     attempt += 1;
                     std::thread::sleep(std::time::Duration::from_millis(25 * attempt.min(8)));
                 }
+                // A store whose creation was interrupted (killed before its first commit)
+                // lacks column families or its version record, which only a writer adds: it
+                // holds nothing yet.
+                Err(e)
+                    if e.to_string().contains("only possible on read-write")
+                        || e.to_string()
+                            .to_lowercase()
+                            .contains("column family not found") =>
+                {
+                    return Err(StoreError::Missing {
+                        path: dir.to_owned(),
+                    });
+                }
                 Err(e) => return Err(open_error(dir, e)),
             }
         }
