@@ -10,7 +10,7 @@
 //! follows the chunk size, not the corpus size.
 
 use crate::export;
-use crate::ingest::{self, Source};
+use crate::ingest::{self, IngestError, Source};
 use crate::model::{AnalyzedDocument, Document};
 use crate::pipeline;
 use crate::store::{self, GraphStore, PreparedDocument, PutOutcome, StoreError};
@@ -88,6 +88,17 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Draw a progress bar on standard error.
     pub progress: bool,
+    /// How documents are decoded.
+    pub read: ingest::ReadOptions,
+}
+
+/// Reads one document, printing its warnings (invalid bytes substituted) on standard error.
+fn read_source(source: &Source, options: ingest::ReadOptions) -> Result<Document, IngestError> {
+    let (doc, warnings) = ingest::read_with(source, options)?;
+    for w in warnings {
+        eprintln!("newsgraph: {w}");
+    }
+    Ok(doc)
 }
 
 /// The document id a source will get.
@@ -188,7 +199,7 @@ pub fn extract(
             sources[range.clone()]
                 .par_iter()
                 .map(|s| {
-                    ingest::read(s)
+                    read_source(s, options.read)
                         .map_err(|e| e.to_string())
                         .and_then(analyze_guarded)
                 })
@@ -349,7 +360,7 @@ pub fn ingest(
                         .par_iter()
                         .map(
                             |s| -> Result<Result<Option<AnalyzedDocument>, String>, StoreError> {
-                                match ingest::read(s) {
+                                match read_source(s, options.read) {
                                     Err(e) => Ok(Err(e.to_string())),
                                     Ok(doc) => {
                                         if store.document_hash(&doc.id)?.as_deref()

@@ -2,6 +2,11 @@
 //! each with its id, content hash, and the headline and date the article gives.
 //!
 //! A bad file is an [`IngestError`] for that file alone; the caller reports it and goes on.
+//!
+//! Decoding keeps every byte offset of the file: invalid UTF-8 bytes become U+001A SUBSTITUTE
+//! (one byte each, with an [`IngestWarning`]; `strict_utf8` rejects the file instead), and in
+//! HTML the markup, scripts and styles are blanked with spaces and entities are decoded in
+//! place, padded with spaces. A span in the analysis is therefore also a span of the file.
 
 use crate::model::{Date, Document, DocumentInfo};
 use sha2::{Digest, Sha256};
@@ -11,6 +16,32 @@ use std::path::{Path, PathBuf};
 
 /// Extensions read from folders (files named explicitly are read whatever their extension).
 pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
+
+/// Extensions of files read as HTML (other files are read as HTML when they open with a
+/// doctype or an `<html>` tag).
+pub const HTML_EXTENSIONS: [&str; 3] = ["html", "htm", "xhtml"];
+
+/// The byte that stands for each invalid UTF-8 byte in a leniently decoded text: U+001A
+/// SUBSTITUTE, one byte long so that offsets stay those of the file, and a separator for the
+/// tokenizer.
+pub const SUBSTITUTE: char = '\u{1a}';
+
+/// How to read documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Reject a file that is not valid UTF-8 instead of substituting its invalid bytes.
+    pub strict_utf8: bool,
+}
+
+/// Something wrong with a document that was read all the same.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", path.display())]
+pub struct IngestWarning {
+    /// The path (`-` for standard input).
+    pub path: PathBuf,
+    /// What was wrong and what was done about it.
+    pub message: String,
+}
 
 /// Where a document comes from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,13 +89,19 @@ pub enum IngestError {
         /// Byte offset of the first NUL.
         offset: usize,
     },
-    /// The file is not valid UTF-8.
+    /// The file is not valid UTF-8 (only with [`ReadOptions::strict_utf8`]).
     #[error("{}: invalid UTF-8 at byte offset {offset}", path.display())]
     InvalidUtf8 {
         /// The path.
         path: PathBuf,
         /// Byte offset of the first invalid sequence.
         offset: usize,
+    },
+    /// The file starts with a UTF-16 byte-order mark.
+    #[error("{}: UTF-16 text is not supported (byte-order mark at offset 0); convert it to UTF-8", path.display())]
+    Utf16 {
+        /// The path.
+        path: PathBuf,
     },
     /// Two inputs have the same file stem.
     #[error("{}: document id {id:?} is already used by {}", path.display(), first.display())]
@@ -169,15 +206,24 @@ pub fn doc_id(path: &Path) -> String {
         .unwrap_or_else(|| "document".to_owned())
 }
 
-/// Reads one source into a [`Document`].
+/// Reads one source into a [`Document`] with the default [`ReadOptions`], dropping the
+/// warnings (use [`read_with`] to see them).
 pub fn read(source: &Source) -> Result<Document, IngestError> {
+    read_with(source, ReadOptions::default()).map(|(doc, _)| doc)
+}
+
+/// Reads one source into a [`Document`], with the warnings about what had to be mended.
+pub fn read_with(
+    source: &Source,
+    options: ReadOptions,
+) -> Result<(Document, Vec<IngestWarning>), IngestError> {
     match source {
         Source::File(p) => {
             let bytes = std::fs::read(p).map_err(|e| IngestError::Unreadable {
                 path: p.clone(),
                 source: e,
             })?;
-            document_from_bytes(doc_id(p), Some(p.clone()), &bytes)
+            decode(doc_id(p), Some(p.clone()), &bytes, options)
         }
         Source::Stdin(id) => {
             let mut bytes = Vec::new();
@@ -187,19 +233,33 @@ pub fn read(source: &Source) -> Result<Document, IngestError> {
                     path: PathBuf::from("-"),
                     source: e,
                 })?;
-            document_from_bytes(id.clone(), None, &bytes)
+            decode(id.clone(), None, &bytes, options)
         }
     }
 }
 
-/// Checks and decodes raw bytes into a [`Document`]: UTF-8 only, no NUL bytes, not empty.
-/// A leading byte-order mark is kept in the text (offsets stay true to the bytes) and
-/// skipped by the analysis like any other non-word character.
+/// Decodes raw bytes into a [`Document`] with the default [`ReadOptions`] (see [`decode`]).
 pub fn document_from_bytes(
     id: String,
     path: Option<PathBuf>,
     bytes: &[u8],
 ) -> Result<Document, IngestError> {
+    decode(id, path, bytes, ReadOptions::default()).map(|(doc, _)| doc)
+}
+
+/// Checks and decodes raw bytes into a [`Document`]. NUL bytes (binary), a UTF-16
+/// byte-order mark and empty text are errors; invalid UTF-8 is an error with
+/// [`ReadOptions::strict_utf8`], else each invalid byte becomes [`SUBSTITUTE`] with a warning
+/// naming the first offset. HTML (by extension or opening tag) has its markup blanked (see
+/// [`blank_html`]). The text always has the length of the bytes, so offsets are the file's;
+/// the hash is that of the bytes. A byte-order mark is kept in the text and skipped by the
+/// analysis like any other non-word character; Windows line endings are kept likewise.
+pub fn decode(
+    id: String,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+    options: ReadOptions,
+) -> Result<(Document, Vec<IngestWarning>), IngestError> {
     let shown = path.clone().unwrap_or_else(|| {
         PathBuf::from(if id == "stdin" {
             "-".to_owned()
@@ -207,42 +267,319 @@ pub fn document_from_bytes(
             id.clone()
         })
     });
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(IngestError::Utf16 { path: shown });
+    }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(IngestError::Binary {
             path: shown,
             offset,
         });
     }
-    let text = match std::str::from_utf8(bytes) {
+    let mut warnings = Vec::new();
+    let mut text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_owned(),
-        Err(e) => {
+        Err(e) if options.strict_utf8 => {
             return Err(IngestError::InvalidUtf8 {
                 path: shown,
                 offset: e.valid_up_to(),
             });
         }
+        Err(e) => {
+            let (text, replaced) = substitute_invalid(bytes);
+            warnings.push(IngestWarning {
+                path: shown.clone(),
+                message: format!(
+                    "invalid UTF-8 at byte offset {}: {replaced} invalid byte{} read as U+001A (--strict-utf8 rejects such files)",
+                    e.valid_up_to(),
+                    if replaced == 1 { "" } else { "s" }
+                ),
+            });
+            text
+        }
     };
+    if is_html(path.as_deref(), &text) {
+        text = blank_html(&text);
+    }
     if text
-        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == SUBSTITUTE)
         .is_empty()
     {
         return Err(IngestError::Empty { path: shown });
     }
     let hash = crate::store::hex(&Sha256::digest(bytes));
-    Ok(Document {
-        id,
-        path,
-        text,
-        hash,
-    })
+    Ok((
+        Document {
+            id,
+            path,
+            text,
+            hash,
+        },
+        warnings,
+    ))
+}
+
+/// The bytes as text with each byte of an invalid UTF-8 sequence replaced by [`SUBSTITUTE`],
+/// and the number of bytes replaced.
+fn substitute_invalid(bytes: &[u8]) -> (String, usize) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut replaced = 0;
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        replaced += chunk.invalid().len();
+        out.extend(std::iter::repeat_n(SUBSTITUTE, chunk.invalid().len()));
+    }
+    (out, replaced)
+}
+
+/// True when a document is read as HTML: its extension is one of [`HTML_EXTENSIONS`], or its
+/// text opens (after a byte-order mark and white space) with `<!doctype html` or `<html`.
+pub fn is_html(path: Option<&Path>, text: &str) -> bool {
+    if path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| HTML_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    {
+        return true;
+    }
+    let head = text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .as_bytes();
+    let opens = |prefix: &[u8]| {
+        head.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    };
+    opens(b"<!doctype html") || opens(b"<html")
+}
+
+/// Elements whose content is dropped with their tags.
+const DROPPED_ELEMENTS: [&str; 5] = ["script", "style", "noscript", "template", "svg"];
+
+/// Elements that end a paragraph: their tags become a blank line, so that the sentence
+/// splitter sees the break.
+const BLOCK_ELEMENTS: [&str; 33] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "title",
+    "tr",
+    "ul",
+];
+
+/// HTML with its markup blanked, keeping every byte offset: tags and comments become spaces
+/// (block-level tags a blank line, `<br>` a line break), the content of `script`, `style`,
+/// `noscript`, `template` and `svg` becomes spaces, and a character reference (`&amp;`,
+/// `&#8217;`) becomes its character followed by spaces to its length. Line breaks inside
+/// blanked stretches are kept. Runs in one pass, linear in the input.
+pub fn blank_html(text: &str) -> String {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    // Once no '>' is left, no later '<' opens a tag.
+    let mut tags_possible = true;
+    while i < n {
+        match b[i] {
+            b'<' if b[i..].starts_with(b"<!--") => {
+                let end = find(b, i + 4, b"-->").map_or(n, |p| p + 3);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'<' if tags_possible && opens_tag(b.get(i + 1..).unwrap_or_default()) => {
+                let Some(gt) = b[i..].iter().position(|&c| c == b'>') else {
+                    tags_possible = false;
+                    i += 1;
+                    continue;
+                };
+                let end = i + gt + 1;
+                blank(&mut out, i, end);
+                let tag = &b[i + 1..end - 1];
+                let closing = tag.first() == Some(&b'/');
+                let name_bytes = if closing { &tag[1..] } else { tag };
+                let len = name_bytes
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .unwrap_or(name_bytes.len());
+                let name = name_bytes[..len].to_ascii_lowercase();
+                if name == b"br" {
+                    out[i] = b'\n';
+                } else if BLOCK_ELEMENTS.iter().any(|e| e.as_bytes() == name) {
+                    out[i] = b'\n';
+                    out[i + 1] = b'\n';
+                }
+                i = end;
+                if !closing
+                    && !tag.ends_with(b"/")
+                    && DROPPED_ELEMENTS.iter().any(|e| e.as_bytes() == name)
+                {
+                    let close = find_closing(b, end, &name).unwrap_or(n);
+                    blank(&mut out, end, close);
+                    i = close;
+                }
+            }
+            b'&' => match character_reference(&b[i..]) {
+                Some((len, c)) => {
+                    let mut buf = [0u8; 4];
+                    let enc = c.encode_utf8(&mut buf).as_bytes();
+                    out[i..i + enc.len()].copy_from_slice(enc);
+                    out[i + enc.len()..i + len].fill(b' ');
+                    i += len;
+                }
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    // Every replaced stretch starts and ends on an ASCII byte and is filled with whole
+    // characters, so the bytes stay UTF-8; the fallback is never taken.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// True when the bytes after a `<` make it a tag: a letter, `/` and a letter, `!` or `?`.
+fn opens_tag(after: &[u8]) -> bool {
+    match after {
+        [c, ..] if c.is_ascii_alphabetic() || *c == b'!' || *c == b'?' => true,
+        [b'/', c, ..] => c.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
+/// Replaces bytes with spaces, keeping line breaks.
+fn blank(out: &mut [u8], from: usize, to: usize) {
+    for c in &mut out[from..to] {
+        if *c != b'\n' {
+            *c = b' ';
+        }
+    }
+}
+
+/// Position of `needle` in `hay` at or after `from`.
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Position of the closing tag `</name` (any case) at or after `from`.
+fn find_closing(hay: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = find(hay, at, b"</") {
+        let rest = &hay[p + 2..];
+        if rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(p);
+        }
+        at = p + 2;
+    }
+    None
+}
+
+/// Named character references read by [`blank_html`]: the XML five, spaces and dashes,
+/// quotes, and the letters and signs most common in news text.
+const NAMED_REFERENCES: [(&str, char); 48] = [
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{a0}'),
+    ("ensp", '\u{2002}'),
+    ("emsp", '\u{2003}'),
+    ("thinsp", '\u{2009}'),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("sbquo", '‚'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("bdquo", '„'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("hellip", '…'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("deg", '°'),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("euro", '€'),
+    ("pound", '£'),
+    ("yen", '¥'),
+    ("cent", '¢'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("aacute", 'á'),
+    ("eacute", 'é'),
+    ("iacute", 'í'),
+    ("oacute", 'ó'),
+    ("uacute", 'ú'),
+    ("agrave", 'à'),
+    ("egrave", 'è'),
+    ("ntilde", 'ñ'),
+    ("ccedil", 'ç'),
+    ("auml", 'ä'),
+    ("ouml", 'ö'),
+    ("uuml", 'ü'),
+    ("szlig", 'ß'),
+    ("Eacute", 'É'),
+];
+
+/// The length and character of a character reference at the start of `b` (which starts with
+/// `&`), when it is one that [`blank_html`] reads and its character is no longer than it.
+fn character_reference(b: &[u8]) -> Option<(usize, char)> {
+    let semi = b.iter().take(12).position(|&c| c == b';')?;
+    let body = std::str::from_utf8(&b[1..semi]).ok()?;
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let v = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        char::from_u32(v).filter(|c| !c.is_control() || c.is_whitespace())?
+    } else {
+        NAMED_REFERENCES
+            .iter()
+            .find(|(name, _)| *name == body)
+            .map(|&(_, c)| c)?
+    };
+    (c.len_utf8() <= semi + 1).then_some((semi + 1, c))
 }
 
 /// Reads the headline and the publication date from the article's opening.
 pub fn document_info(text: &str) -> DocumentInfo {
     let mut lines = text
         .lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty() || *l == "\u{feff}");
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
+        .skip_while(|l| l.is_empty());
     let first = lines.next().unwrap_or("");
     let next_blank = text
         .trim_start()
@@ -263,7 +600,9 @@ pub fn document_info(text: &str) -> DocumentInfo {
 /// "date", "published", "updated" or "posted" in the first 400 bytes.
 fn opening_date(text: &str) -> Option<Date> {
     let head = &text[..floor_char_boundary(text, 400)];
-    let lower = head.to_lowercase();
+    // ASCII lower case keeps every byte where it is (full lower case does not: 'Ⱦ' grows
+    // from two bytes to three), so positions found in `lower` are positions in `head`.
+    let lower = head.to_ascii_lowercase();
     let trimmed = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if let Some(d) = crate::recognize::parse_date_prefix(trimmed)
         && d.day.is_some()
@@ -312,15 +651,80 @@ mod tests {
             e.to_string(),
             "a/x.txt: binary file (NUL byte at offset 2), expected UTF-8 text"
         );
-        let e = document_from_bytes("x".into(), Some("a/x.txt".into()), b"abc\xff").unwrap_err();
+        let strict = ReadOptions { strict_utf8: true };
+        let e = decode("x".into(), Some("a/x.txt".into()), b"abc\xff", strict).unwrap_err();
         assert_eq!(e.to_string(), "a/x.txt: invalid UTF-8 at byte offset 3");
         let e = document_from_bytes("x".into(), Some("a/x.txt".into()), b" \n\t ").unwrap_err();
         assert_eq!(e.to_string(), "a/x.txt: empty document");
+        let e =
+            document_from_bytes("x".into(), Some("a/x.txt".into()), b"\xff\xfeH\0i\0").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a/x.txt: UTF-16 text is not supported (byte-order mark at offset 0); convert it to UTF-8"
+        );
         let d = document_from_bytes("x".into(), None, b"Hi.").unwrap();
         assert_eq!(
             d.hash,
             "17f4444f3932f8a1c554c7cdea92208dbecb03b0173a2b6a79cc2310a05c5fad"
         );
+    }
+
+    #[test]
+    fn invalid_utf8_is_substituted_byte_for_byte() {
+        let bytes = b"Caf\xe9 owners met \xf0\x9f\x98 in Ruritania.";
+        let (d, w) = decode(
+            "x".into(),
+            Some("a/x.txt".into()),
+            bytes,
+            ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            d.text,
+            "Caf\u{1a} owners met \u{1a}\u{1a}\u{1a} in Ruritania."
+        );
+        assert_eq!(d.text.len(), bytes.len());
+        assert_eq!(
+            w.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "a/x.txt: invalid UTF-8 at byte offset 3: 4 invalid bytes read as U+001A (--strict-utf8 rejects such files)"
+            ]
+        );
+        // The hash is the file's, not the decoded text's.
+        assert_eq!(d.hash, crate::store::hex(&Sha256::digest(bytes)));
+    }
+
+    #[test]
+    fn html_is_blanked_in_place() {
+        let rows = [
+            ("<p>Hi</p>", "\n\n Hi\n\n  "),
+            ("a<b>c</b>d", "a   c    d"),
+            ("x &amp; y", "x &     y"),
+            ("&lt;&#65;&#x42;&rsquo;", "<   A    B     ’    "),
+            (
+                "a<script>if (a<b) x();</script>b",
+                "a                              b",
+            ),
+            ("a<!-- c\n -->b", "a      \n    b"),
+            ("<STYLE>p{}</Style>z", "                  z"),
+            ("1 < 2 &unknown; &", "1 < 2 &unknown; &"),
+            ("a<br/>b<br>c", "a\n    b\n   c"),
+            (
+                "<a href=\"x\">Caf&eacute;</a>",
+                "            Café          ",
+            ),
+            ("<b>open", "   open"),
+            ("tail <b", "tail <b"),
+        ];
+        for (html, expected) in rows {
+            let got = blank_html(html);
+            assert_eq!(got, expected, "{html:?}");
+            assert_eq!(got.len(), html.len(), "{html:?}");
+        }
+        assert!(is_html(Some(Path::new("a/b.HTM")), "plain"));
+        assert!(is_html(None, "\u{feff}  <!DOCTYPE html><p>x"));
+        assert!(is_html(None, "<html lang=en>"));
+        assert!(!is_html(Some(Path::new("a.txt")), "Use <b> for bold."));
     }
 
     #[test]

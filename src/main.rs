@@ -55,6 +55,10 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         batch: BatchArgs,
+        /// Reject files that are not valid UTF-8 (by default each invalid byte is read as
+        /// U+001A, with a warning naming the file and offset).
+        #[arg(long)]
+        strict_utf8: bool,
     },
     /// Runs the pipeline on articles without a store and prints the facts.
     Extract {
@@ -270,6 +274,7 @@ impl BatchArgs {
             jobs: self.jobs,
             shard: self.shard.as_deref().map(batch::Shard::parse).transpose()?,
             progress,
+            read: ingest::ReadOptions::default(),
         })
     }
 }
@@ -393,7 +398,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             id,
             quiet,
             batch,
-        } => cmd_ingest(&cli.store, &paths, &id, quiet, &batch),
+            strict_utf8,
+        } => cmd_ingest(
+            &cli.store,
+            &paths,
+            &id,
+            quiet,
+            &batch,
+            ingest::ReadOptions { strict_utf8 },
+        ),
         Command::Extract {
             paths,
             format: ExtractFormat::Carb,
@@ -692,12 +705,15 @@ fn cmd_ingest(
     stdin_id: &str,
     quiet: bool,
     args: &BatchArgs,
+    read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let options = args.options(!quiet && io::stderr().is_terminal())?;
+    let mut options = args.options(!quiet && io::stderr().is_terminal())?;
+    options.read = read_options;
     let (sources, errors) = ingest::discover(paths, stdin_id);
     let store = GraphStore::open(store_dir)?;
-    let mut summary = batch::ingest(&store, &sources, options, &now_rfc3339())?;
+    let mut summary = batch::ingest(&store, &sources, options, &now_rfc3339())
+        .with_context(|| format!("cannot write to store {}", store_dir.display()))?;
     let mut failures: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
     failures.append(&mut summary.failures);
     summary.failures = failures;

@@ -2,11 +2,12 @@
 //! segment (tokenise, split, tag, parse) → recognise mentions → resolve entities → extract
 //! claims. Storing and exporting come after, in `store` and `export`.
 
-use crate::model::{AnalyzedDocument, Diagnostic, Document};
+use crate::model::{AnalyzedDocument, Diagnostic, Document, SentenceInfo};
 use crate::{extract, ingest, recognize, resolve, segment};
 
-/// Longest sentence, in tokens, that is given to extraction; longer ones (run-on text without
-/// punctuation) are reported as a diagnostic and skipped.
+/// Longest sentence, in tokens, that is analysed; longer ones (run-on text without
+/// punctuation) keep their span but no tokens (see [`segment::segment`]), and are reported as a
+/// diagnostic and skipped.
 pub const MAX_SENTENCE_TOKENS: usize = 400;
 
 /// Runs every analysis stage on one document.
@@ -16,12 +17,12 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
     let mut diagnostics = Vec::new();
     let mut recognized = Vec::new();
     for s in &sentences {
-        if s.parse.tokens.len() > MAX_SENTENCE_TOKENS {
+        if !analysed(s) {
             diagnostics.push(Diagnostic {
                 sentence: Some(s.index),
                 message: format!(
-                    "sentence of {} tokens skipped (limit {MAX_SENTENCE_TOKENS})",
-                    s.parse.tokens.len()
+                    "sentence of more than {MAX_SENTENCE_TOKENS} tokens skipped (bytes {}..{})",
+                    s.span.start, s.span.end
                 ),
             });
             continue;
@@ -39,7 +40,7 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
     };
     let mut claims = Vec::new();
     for s in &sentences {
-        if s.parse.tokens.len() <= MAX_SENTENCE_TOKENS {
+        if analysed(s) {
             claims.extend(extract::extract(&cx, s));
         }
     }
@@ -60,6 +61,12 @@ pub fn analyze(doc: Document) -> AnalyzedDocument {
         claims,
         diagnostics,
     }
+}
+
+/// True for a sentence that went through the analysis ([`segment::segment`] leaves run-on
+/// sentences without tokens).
+fn analysed(s: &SentenceInfo) -> bool {
+    !s.parse.tokens.is_empty() && s.parse.tokens.len() <= MAX_SENTENCE_TOKENS
 }
 
 /// Analyses a string as a document with the given id (for the library API and tests).

@@ -111,24 +111,59 @@ pub struct GraphStore {
 impl GraphStore {
     /// Opens (creating if needed) a read-write store in `dir` and makes sure the current
     /// ontology is loaded.
+    #[cfg(feature = "rocksdb")]
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let inner = Store::open(dir).map_err(|e| open_error(dir, e))?;
         let s = Self { inner };
-        s.ensure_ontology()?;
+        // Loading the ontology is the first write: a full disk or a read-only store shows
+        // here, and the error names the store.
+        s.ensure_ontology().map_err(|e| match e {
+            StoreError::Storage(source) => StoreError::Open {
+                path: dir.to_owned(),
+                source,
+            },
+            other => other,
+        })?;
         Ok(s)
     }
 
     /// Opens an existing store read-only: several readers may run at once, and beside a
     /// writer (they see the store as it was when they opened it). A directory without a store
     /// is an error rather than a new empty store.
+    #[cfg(feature = "rocksdb")]
     pub fn open_read_only(dir: &Path) -> Result<Self, StoreError> {
         if !dir.join("CURRENT").is_file() {
             return Err(StoreError::Missing {
                 path: dir.to_owned(),
             });
         }
-        let inner = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
-        Ok(Self { inner })
+        // A writer that flushes or compacts can delete a file between the moment a read-only
+        // open reads the file list and the moment it opens that file, and a store being
+        // created has its column families only a moment later: such opens are retried.
+        let mut attempt = 0u64;
+        loop {
+            match Store::open_read_only(dir) {
+                Ok(inner) => return Ok(Self { inner }),
+                Err(e) if attempt < 40 && transient_open_error(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25 * attempt.min(8)));
+                }
+                // A store whose creation was interrupted (killed before its first commit)
+                // lacks column families or its version record, which only a writer adds: it
+                // holds nothing yet.
+                Err(e)
+                    if e.to_string().contains("only possible on read-write")
+                        || e.to_string()
+                            .to_lowercase()
+                            .contains("column family not found") =>
+                {
+                    return Err(StoreError::Missing {
+                        path: dir.to_owned(),
+                    });
+                }
+                Err(e) => return Err(open_error(dir, e)),
+            }
+        }
     }
 
     /// A store in memory (for `extract`, tests and the library API).
@@ -266,6 +301,7 @@ impl GraphStore {
     }
 
     /// Flushes pending writes to disk.
+    #[cfg(feature = "rocksdb")]
     pub fn flush(&self) -> Result<(), StoreError> {
         Ok(self.inner.flush()?)
     }
@@ -605,9 +641,21 @@ fn term_text(t: &Term) -> String {
     }
 }
 
-fn open_error(dir: &Path, e: StorageError) -> StoreError {
+/// True for the failures of a read-only open that a concurrent writer causes for a moment.
+#[cfg(feature = "rocksdb")]
+fn transient_open_error(e: &StorageError) -> bool {
     let msg = e.to_string().to_lowercase();
-    if msg.contains("lock") {
+    msg.contains("no such file or directory") || msg.contains("column family not found")
+}
+
+#[cfg(feature = "rocksdb")]
+fn open_error(dir: &Path, e: StorageError) -> StoreError {
+    // RocksDB says "While lock file: DIR/LOCK: Resource temporarily unavailable" when another
+    // process holds the lock, and "lock hold by current process" within this one. Other
+    // failures around the lock file (it cannot be created: permission denied, disk full) are
+    // not "in use" and keep their own message.
+    let msg = e.to_string().to_lowercase();
+    if msg.contains("while lock file") || msg.contains("lock hold by current process") {
         StoreError::Locked {
             path: dir.to_owned(),
         }
@@ -829,7 +877,7 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
             Literal::new_simple_literal(label).into(),
         );
     }
-    out.sort_by_key(|q| q.to_string());
+    out.sort_by_cached_key(|q| q.to_string());
     out.dedup();
     out
 }

@@ -321,7 +321,7 @@ fn bad_inputs_are_reported_and_the_batch_goes_on() {
     std::fs::create_dir(&empty_dir).unwrap();
     let store = dir.path().join("s");
     let out = newsgraph(&store)
-        .arg("ingest")
+        .args(["ingest", "--strict-utf8"])
         .arg(&docs)
         .arg(&empty_dir)
         .arg(dir.path().join("missing.txt"))

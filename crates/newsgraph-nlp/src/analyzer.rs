@@ -80,6 +80,13 @@ impl Analyzer {
 
     /// Tokenises, splits and annotates a text. Token spans are byte offsets into `text`.
     pub fn analyze(&self, text: &str) -> Vec<Sentence> {
+        self.analyze_bounded(text, usize::MAX)
+    }
+
+    /// As [`Analyzer::analyze`], except that a sentence of more than `max_tokens` tokens
+    /// (run-on text without punctuation) comes back with its span and no tokens, neither
+    /// built nor annotated: time and memory stay small on such input.
+    pub fn analyze_bounded(&self, text: &str, max_tokens: usize) -> Vec<Sentence> {
         let spans = crate::tokenize::tokenize(text);
         let ranges = crate::split::split(text, &spans);
         let mut out = Vec::with_capacity(ranges.len());
@@ -88,6 +95,13 @@ impl Analyzer {
             let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
                 continue;
             };
+            if toks.len() > max_tokens {
+                out.push(Sentence {
+                    span: Span::new(first.start, last.end),
+                    tokens: Vec::new(),
+                });
+                continue;
+            }
             let tokens = toks
                 .iter()
                 .enumerate()

@@ -327,9 +327,11 @@ pub(crate) fn context_features(atoms: &[Atoms], i: usize, out: &mut [u64]) {
         if k < 0 {
             PAD[(-k - 1).min(1) as usize]
         } else {
+            // The padding is computed only past the end (`map_or` would compute it for every
+            // token, underflowing `k - len`).
             atoms
                 .get(k as usize)
-                .map_or(PAD[2 + (k as usize - atoms.len()).min(1)], |x| x.word)
+                .map_or_else(|| PAD[2 + (k as usize - atoms.len()).min(1)], |x| x.word)
         }
     };
     let prev = i.checked_sub(1).and_then(|k| atoms.get(k));
