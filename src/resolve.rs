@@ -893,11 +893,14 @@ fn antecedent(
         let Some(sent) = p.sentence.checked_sub(back) else {
             break;
         };
-        let cands: Vec<&Mention> = mentions
+        // Mentions come sentence by sentence, so one sentence's are a contiguous run: a
+        // binary search keeps pronoun resolution linear in the document's length.
+        let lo = mentions.partition_point(|m| m.sentence < sent);
+        let hi = lo + mentions[lo..].partition_point(|m| m.sentence == sent);
+        let cands: Vec<&Mention> = mentions[lo..hi]
             .iter()
             .filter(|m| {
-                m.sentence == sent
-                    && m.kind != MentionKind::Pronoun
+                m.kind != MentionKind::Pronoun
                     && (back > 0 || m.span.end <= p.span.start)
                     && m.entity.is_some_and(agrees)
                     && !own_subject(m)

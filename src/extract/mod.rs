@@ -142,6 +142,14 @@ fn strength(p: Polarity) -> u8 {
     }
 }
 
+/// Index range of the mentions of sentence `index` (mentions are in text order, so those of
+/// one sentence are contiguous): per-sentence work stays linear in the document's length.
+fn sentence_mentions(cx: &Context<'_>, index: usize) -> std::ops::Range<usize> {
+    let start = cx.mentions.partition_point(|m| m.sentence < index);
+    let end = start + cx.mentions[start..].partition_point(|m| m.sentence == index);
+    start..end
+}
+
 /// The type of an entity as its name mentions give it (pronouns carry no reliable type).
 fn entity_type(cx: &Context<'_>, e: usize) -> Option<EntityType> {
     cx.mentions

@@ -25,8 +25,9 @@ pub(super) fn roles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
 
 fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
     let cx = t.cx;
-    for (i, m) in cx.mentions.iter().enumerate() {
-        if m.sentence != t.s.index || m.kind != MentionKind::Name {
+    for i in super::sentence_mentions(cx, t.s.index) {
+        let m = &cx.mentions[i];
+        if m.kind != MentionKind::Name {
             continue;
         }
         let (Some(e), Some(Some(title))) = (m.entity, cx.titles.get(i)) else {

@@ -27,10 +27,8 @@ impl<'a> Tree<'a> {
             }
         }
         let mut mention: Vec<Option<usize>> = vec![None; toks.len()];
-        for (mi, m) in cx.mentions.iter().enumerate() {
-            if m.sentence != s.index {
-                continue;
-            }
+        for mi in super::sentence_mentions(cx, s.index) {
+            let m = &cx.mentions[mi];
             for k in m.tokens.clone() {
                 let Some(slot) = mention.get_mut(k) else {
                     continue;
