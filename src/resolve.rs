@@ -475,22 +475,19 @@ impl Builder {
         let label = if let Some((c, _)) = canon.iter().max_by_key(|(c, n)| (**n, c.len())) {
             (*c).to_owned()
         } else {
-            members
-                .iter()
-                .map(|&m| strip_article(&recognized[m].mention.text))
-                .max_by(|a, b| {
-                    let score = |s: &str| {
-                        (
-                            !is_acronym(s),
-                            s.split_whitespace().count(),
-                            members
-                                .iter()
-                                .filter(|&&m| strip_article(&recognized[m].mention.text) == s)
-                                .count(),
-                        )
-                    };
-                    score(a).cmp(&score(b)).then_with(|| b.cmp(a))
-                })
+            // Each distinct form counted once, so a long document's entity with many
+            // mentions costs linear time.
+            let mut forms: BTreeMap<String, usize> = BTreeMap::new();
+            for &m in members {
+                *forms
+                    .entry(strip_article(&recognized[m].mention.text))
+                    .or_default() += 1;
+            }
+            let score = |s: &str, n: usize| (!is_acronym(s), s.split_whitespace().count(), n);
+            forms
+                .into_iter()
+                .max_by(|(a, na), (b, nb)| score(a, *na).cmp(&score(b, *nb)).then_with(|| b.cmp(a)))
+                .map(|(s, _)| s)
                 .unwrap_or_default()
         };
         let same_as = members.iter().find_map(|&m| recognized[m].wikidata.clone());
