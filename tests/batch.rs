@@ -2,32 +2,11 @@
 //! `--jobs`, documents come out in input order across chunks, a bad document is reported and
 //! counted while the rest go in, and the `--shard I/N` parts make the whole, without overlap.
 
-use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn newsgraph(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("newsgraph").unwrap();
-    c.current_dir(root())
-        .env_remove("NEWSGRAPH_STORE")
-        .arg("--store")
-        .arg(store);
-    c
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{newsgraph, stdout_of};
 
 const SUBJECTS: [&str; 6] = [
     "Jane Doe",

@@ -3,48 +3,10 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn newsgraph(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("newsgraph").unwrap();
-    c.current_dir(root())
-        .env_remove("NEWSGRAPH_STORE")
-        .arg("--store")
-        .arg(store);
-    c
-}
-
-/// A store with the seeds ingested once for the whole test binary.
-fn seed_store() -> &'static Path {
-    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            newsgraph(&dir.path().join("store"))
-                .args(["ingest", "seeds/"])
-                .assert()
-                .success();
-            dir
-        })
-        .path()
-        .join("store")
-        .leak()
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{newsgraph, root, seed_store, stdout_of};
 
 /// The ids of the stored documents, as the query command prints them in CSV.
 fn stored_ids(store: &Path) -> String {

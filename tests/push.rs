@@ -2,25 +2,14 @@
 //! triples, retries on server errors, a refused graph reported while the rest go on, and a
 //! second run that sends only what is missing.
 
-use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn newsgraph(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("newsgraph").unwrap();
-    c.current_dir(root())
-        .env_remove("NEWSGRAPH_STORE")
-        .arg("--store")
-        .arg(store);
-    c
-}
+mod common;
+use common::{newsgraph, root};
 
 /// What the fake server got, and how it misbehaves.
 #[derive(Default)]

@@ -3,43 +3,14 @@
 //! protocol and content negotiation, Graph Store reads and writes, the page, every error
 //! status, and a bounded load test that checks the server keeps serving without growing.
 
-use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn newsgraph(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("newsgraph").unwrap();
-    c.current_dir(root())
-        .env_remove("NEWSGRAPH_STORE")
-        .arg("--store")
-        .arg(store);
-    c
-}
-
-/// The seeds, ingested once for the whole test binary (read-only servers share it).
-fn seed_store() -> &'static Path {
-    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            newsgraph(&dir.path().join("store"))
-                .args(["ingest", "seeds/"])
-                .assert()
-                .success();
-            dir
-        })
-        .path()
-        .join("store")
-        .leak()
-}
+mod common;
+use common::{newsgraph, root, seed_store};
 
 /// A running server, killed when dropped.
 struct Server {

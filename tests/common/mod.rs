@@ -1,8 +1,55 @@
-//! Helpers shared by the reliability tests (pathological inputs, properties, regressions).
+//! Helpers shared by the integration tests: running the binary on a store, the seed store,
+//! and the reliability checks (pathological inputs, properties, regressions, crashes).
 
 #![allow(dead_code, reason = "each test file uses a part of the helpers")]
 
+use assert_cmd::Command;
 use newsgraph::model::AnalyzedDocument;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The repository root, where `seeds/` and `examples/` are.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, run from the repository root on the given store, deaf to `NEWSGRAPH_STORE`.
+pub fn newsgraph(store: &Path) -> Command {
+    let mut c = Command::cargo_bin("newsgraph").unwrap();
+    c.current_dir(root())
+        .env_remove("NEWSGRAPH_STORE")
+        .arg("--store")
+        .arg(store);
+    c
+}
+
+/// A store with the seeds ingested once for the whole test binary (read only afterwards).
+pub fn seed_store() -> &'static Path {
+    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            newsgraph(&dir.path().join("store"))
+                .args(["ingest", "seeds/"])
+                .assert()
+                .success();
+            dir
+        })
+        .path()
+        .join("store")
+        .leak()
+}
+
+/// Runs the command, asserts success (showing its stderr if not) and returns its stdout.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
 
 /// Every offset invariant of an analysed document, as a list of violations (empty when all
 /// hold): sentences, tokens, mentions and claims lie in the text on character boundaries, in
