@@ -88,6 +88,10 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Draw a progress bar on standard error.
     pub progress: bool,
+    /// Ingest: print one line per document on standard output as soon as its outcome is
+    /// final (`added ID`, `replaced ID`, `unchanged ID`); a stored document is listed only
+    /// after its transaction has committed.
+    pub list: bool,
     /// How documents are decoded.
     pub read: ingest::ReadOptions,
 }
@@ -99,6 +103,16 @@ fn read_source(source: &Source, options: ingest::ReadOptions) -> Result<Document
         eprintln!("newsgraph: {w}");
     }
     Ok(doc)
+}
+
+/// One line of `ingest --list`. Standard output is line-buffered, so each line is out as soon
+/// as the document's outcome is final.
+fn list_outcome(list: bool, outcome: &str, id: &str) {
+    if list {
+        let mut out = io::stdout().lock();
+        // A closed pipe must not fail the ingest: the store is what matters.
+        let _ = writeln!(out, "{outcome} {id}");
+    }
 }
 
 /// The document id a source will get.
@@ -291,7 +305,7 @@ impl IngestSummary {
 
 enum Slot {
     Failed(String),
-    Unchanged,
+    Unchanged(String),
     Ready {
         prepared: PreparedDocument,
         sentences: usize,
@@ -324,7 +338,10 @@ pub fn ingest(
                 for slot in chunk {
                     match slot {
                         Slot::Failed(e) => summary.failures.push(e),
-                        Slot::Unchanged => summary.unchanged += 1,
+                        Slot::Unchanged(id) => {
+                            summary.unchanged += 1;
+                            list_outcome(options.list, "unchanged", &id);
+                        }
                         Slot::Ready {
                             prepared,
                             sentences,
@@ -334,11 +351,21 @@ pub fn ingest(
                             if let Some(bar) = &bar {
                                 bar.set_message(prepared.id().to_owned());
                             }
-                            match store.put_prepared(&prepared, ingested_at)? {
-                                PutOutcome::Added => summary.added += 1,
-                                PutOutcome::Replaced => summary.replaced += 1,
-                                PutOutcome::Unchanged => summary.unchanged += 1,
-                            }
+                            let outcome = match store.put_prepared(&prepared, ingested_at)? {
+                                PutOutcome::Added => {
+                                    summary.added += 1;
+                                    "added"
+                                }
+                                PutOutcome::Replaced => {
+                                    summary.replaced += 1;
+                                    "replaced"
+                                }
+                                PutOutcome::Unchanged => {
+                                    summary.unchanged += 1;
+                                    "unchanged"
+                                }
+                            };
+                            list_outcome(options.list, outcome, prepared.id());
                             summary.sentences += sentences;
                             summary.facts += facts;
                             summary.entities += entities;
@@ -408,10 +435,13 @@ pub fn ingest(
             });
             let slots: Vec<Slot> = order
                 .into_iter()
-                .map(|o| match o {
+                .zip(&sources[range])
+                .map(|(o, source)| match o {
                     Err(e) => Slot::Failed(e),
-                    Ok(None) => Slot::Unchanged,
-                    Ok(Some(i)) => prepared[i].take().unwrap_or(Slot::Unchanged),
+                    Ok(None) => Slot::Unchanged(source_id(source)),
+                    Ok(Some(i)) => prepared[i]
+                        .take()
+                        .unwrap_or_else(|| Slot::Unchanged(source_id(source))),
                 })
                 .collect();
             if tx.send(slots).is_err() {

@@ -200,6 +200,7 @@ pub fn run(
                 jobs: j,
                 shard: None,
                 progress: false,
+                list: false,
                 read: Default::default(),
             };
             let peak_known = reset_peak_rss();

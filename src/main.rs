@@ -53,6 +53,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// List each document as it is stored (`added ID`, `replaced ID`, `unchanged ID`),
+        /// before the summary line.
+        #[arg(long, short, conflicts_with = "quiet")]
+        list: bool,
         #[command(flatten)]
         batch: BatchArgs,
         /// Reject files that are not valid UTF-8 (by default each invalid byte is read as
@@ -274,6 +278,7 @@ impl BatchArgs {
             jobs: self.jobs,
             shard: self.shard.as_deref().map(batch::Shard::parse).transpose()?,
             progress,
+            list: false,
             read: ingest::ReadOptions::default(),
         })
     }
@@ -397,6 +402,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             paths,
             id,
             quiet,
+            list,
             batch,
             strict_utf8,
         } => cmd_ingest(
@@ -404,6 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             &paths,
             &id,
             quiet,
+            list,
             &batch,
             ingest::ReadOptions { strict_utf8 },
         ),
@@ -704,12 +711,15 @@ fn cmd_ingest(
     paths: &[PathBuf],
     stdin_id: &str,
     quiet: bool,
+    list: bool,
     args: &BatchArgs,
     read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let mut options = args.options(!quiet && io::stderr().is_terminal())?;
+    // The listing and a progress bar would interleave on a terminal.
+    let mut options = args.options(!quiet && !list && io::stderr().is_terminal())?;
     options.read = read_options;
+    options.list = list;
     let (sources, errors) = ingest::discover(paths, stdin_id);
     let store = GraphStore::open(store_dir)?;
     let mut summary = batch::ingest(&store, &sources, options, &now_rfc3339())

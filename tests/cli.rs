@@ -78,6 +78,35 @@ fn changed_document_replaces_its_graph() {
 }
 
 #[test]
+fn ingest_list_names_each_document_with_its_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("alpha.txt"), dir.path().join("beta.txt"));
+    std::fs::write(&a, "France signed a treaty with Germany.").unwrap();
+    std::fs::write(&b, "Japan criticized China.").unwrap();
+    let store = dir.path().join("s");
+    let listing = |out: String| -> String { out.lines().take(2).collect::<Vec<_>>().join("\n") };
+    let first = stdout_of(newsgraph(&store).args(["ingest", "--list"]).arg(&a).arg(&b));
+    assert_eq!(listing(first), "added alpha\nadded beta");
+    std::fs::write(&b, "Japan praised China.").unwrap();
+    let second = stdout_of(newsgraph(&store).args(["ingest", "-l"]).arg(&a).arg(&b));
+    assert_eq!(listing(second.clone()), "unchanged alpha\nreplaced beta");
+    assert!(
+        second
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("2 documents: 0 added, 1 replaced, 1 unchanged"),
+        "{second}"
+    );
+    newsgraph(&store)
+        .args(["ingest", "--list", "--quiet"])
+        .arg(&a)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
 fn csv_exports_have_the_contract_headers() {
     let store = seed_store();
     let facts = stdout_of(newsgraph(store).args(["export", "--format", "csv"]));
