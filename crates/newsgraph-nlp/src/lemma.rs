@@ -11,6 +11,7 @@ use crate::binio::{ModelError, Reader, Writer};
 use crate::conllu::ConlluSentence;
 use crate::token::{Sentence, Upos};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NGLEMMAS";
 const VERSION: u32 = 2;
@@ -683,13 +684,20 @@ const IRREGULAR_PREFIXES: [&str; 10] = [
 /// The base form of an irregular past tense or participle (`fought` → `fight`,
 /// `overtook` → `overtake`), if it is one.
 fn irregular_past(w: &str) -> Option<String> {
-    fn lookup(w: &str) -> Option<&'static str> {
-        IRREGULAR.lines().find_map(|line| {
+    // Inflected form → base, built once; a form listed under two bases keeps the first.
+    static TABLE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+        let mut table = HashMap::new();
+        for line in IRREGULAR.lines() {
             let mut parts = line.split(' ');
-            let base = parts.next()?;
-            parts.any(|f| f == w).then_some(base)
-        })
-    }
+            if let Some(base) = parts.next() {
+                for form in parts {
+                    table.entry(form).or_insert(base);
+                }
+            }
+        }
+        table
+    });
+    let lookup = |w: &str| TABLE.get(w).copied();
     if let Some(base) = lookup(w) {
         return Some(base.to_owned());
     }

@@ -197,8 +197,8 @@ pub fn load_treebank(ud_dir: &Path, split: &str) -> Result<Vec<ConlluSentence>, 
 }
 
 /// Trains a parser on the `train` split of the UD treebank in `ud_dir`, choosing the epoch
-/// by LAS on its `dev` split, with gold tags. The shipped `models/parser.bin` is trained by
-/// [`crate::train::train_all`], on gold tags too but on `train` and `dev` together.
+/// by LAS on its `dev` split, with gold tags, as [`crate::train::train_all`] does for the
+/// shipped `models/parser.bin`.
 pub fn train_parser_from_dir(
     ud_dir: &Path,
     opts: &ParserOptions,
