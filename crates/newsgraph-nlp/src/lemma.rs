@@ -11,9 +11,10 @@ use crate::binio::{ModelError, Reader, Writer};
 use crate::conllu::ConlluSentence;
 use crate::token::{Sentence, Upos};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NGLEMMAS";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A lemmatizer: exception tables over rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,7 +23,14 @@ pub struct Lemmatizer {
     exact: HashMap<String, String>,
     /// `XPOS \t lowercased form` → lemma.
     lower: HashMap<String, String>,
+    /// `* \t lowercased form` → lemma, for forms that have one lowercase lemma, different
+    /// from the form, under every tag seen in training: used when the tag given is one the
+    /// form was never seen with, which is most often a tagging error (`kidding` as a noun).
+    form: HashMap<String, String>,
 }
+
+/// Tag part of the keys of the tag-independent table.
+const ANY_TAG: &str = "*";
 
 /// The tag a table key uses: the XPOS, or the UPOS when there is none.
 fn tag_key(upos: Upos, xpos: &str) -> &str {
@@ -111,6 +119,25 @@ impl Lemmatizer {
                 out.exact.insert(key, lemma.to_owned());
             }
         }
+
+        // Tag-independent table: lowercased forms with a single lemma under every tag.
+        let mut by_form: BTreeMap<String, Option<&str>> = BTreeMap::new();
+        for (&(_, form, _, _), lemmas) in &occ {
+            make_key(&mut buf, ANY_TAG, form, true);
+            for &lemma in lemmas.keys() {
+                let slot = by_form.entry(buf.clone()).or_insert(Some(lemma));
+                if *slot != Some(lemma) {
+                    *slot = None;
+                }
+            }
+        }
+        for (key, lemma) in by_form {
+            let Some(lemma) = lemma else { continue };
+            let lower_form = key.split_once('\t').map_or("", |(_, f)| f);
+            if lemma != lower_form && !lemma.chars().any(char::is_uppercase) {
+                out.form.insert(key, lemma.to_owned());
+            }
+        }
         out
     }
 
@@ -126,6 +153,15 @@ impl Lemmatizer {
         if let Some(l) = self.lower.get(&buf) {
             return l.clone();
         }
+        // Not for names, nor for nouns in `-ing`: a gerund seen only as a verb in training
+        // is often a noun elsewhere (`sharing`, `dealing`).
+        let gerund = tag == "NN" && form.ends_with("ing");
+        if upos != Upos::Propn && !matches!(tag, "NNP" | "NNPS") && !gerund {
+            make_key(&mut buf, ANY_TAG, form, true);
+            if let Some(l) = self.form.get(&buf) {
+                return l.clone();
+            }
+        }
         rule_lemma(form, upos, tag, first)
     }
 
@@ -133,6 +169,24 @@ impl Lemmatizer {
     pub fn lemmatize(&self, sentence: &mut Sentence) {
         for (i, t) in sentence.tokens.iter_mut().enumerate() {
             t.lemma = self.lemma(&t.form, t.upos, &t.xpos, i == 0);
+        }
+        // A clitic `'s` before `been` or `got` (adverbs between) is `has`, not `is`.
+        for i in 0..sentence.tokens.len() {
+            let t = &sentence.tokens[i];
+            if t.xpos != "VBZ" || t.lemma != "be" || !matches!(t.form.as_str(), "'s" | "’s") {
+                continue;
+            }
+            let next = sentence.tokens[i + 1..]
+                .iter()
+                .find(|n| !matches!(n.xpos.as_str(), "RB" | "RBR"));
+            if next.is_some_and(|n| {
+                n.xpos == "VBN"
+                    && ["been", "got", "gotten"]
+                        .iter()
+                        .any(|w| n.form.eq_ignore_ascii_case(w))
+            }) {
+                sentence.tokens[i].lemma = "have".to_owned();
+            }
         }
     }
 
@@ -148,20 +202,20 @@ impl Lemmatizer {
         right as f64 / total.max(1) as f64
     }
 
-    /// Number of exception entries (exact, lowercase).
+    /// Number of exception entries (exact, lowercase and tag-independent).
     pub fn len(&self) -> (usize, usize) {
-        (self.exact.len(), self.lower.len())
+        (self.exact.len(), self.lower.len() + self.form.len())
     }
 
     /// True when both tables are empty (rules only).
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.lower.is_empty()
+        self.exact.is_empty() && self.lower.is_empty() && self.form.is_empty()
     }
 
     /// Serialises the tables, sorted by key so that equal models give equal bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(MAGIC, VERSION);
-        for table in [&self.exact, &self.lower] {
+        for table in [&self.exact, &self.lower, &self.form] {
             let sorted: BTreeMap<&String, &String> = table.iter().collect();
             w.varint(sorted.len() as u64);
             for (k, v) in sorted {
@@ -175,7 +229,7 @@ impl Lemmatizer {
     /// Loads tables written by [`Lemmatizer::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
         let mut r = Reader::new(bytes, MAGIC, VERSION)?;
-        let mut tables = [HashMap::new(), HashMap::new()];
+        let mut tables = [HashMap::new(), HashMap::new(), HashMap::new()];
         for table in &mut tables {
             let n = r.len()?;
             table.reserve(n);
@@ -193,8 +247,8 @@ impl Lemmatizer {
                 "trailing bytes after the lemma tables".into(),
             ));
         }
-        let [exact, lower] = tables;
-        Ok(Lemmatizer { exact, lower })
+        let [exact, lower, form] = tables;
+        Ok(Lemmatizer { exact, lower, form })
     }
 }
 
@@ -288,6 +342,10 @@ fn needs_e(s: &[u8]) -> bool {
             // are consonants here (`quot`, `guid`).
             if n >= 3 && is_vowel(s[n - 3]) {
                 let qu = s[n - 3] == b'u' && n >= 4 && matches!(s[n - 4], b'q' | b'g');
+                // `evaluat`, `graduat`, `situat`.
+                if s.ends_with(b"uat") && n >= 5 {
+                    return true;
+                }
                 if !qu {
                     return false;
                 }
@@ -304,6 +362,8 @@ fn needs_e(s: &[u8]) -> bool {
                 (b'o', _) => true,
                 (b'u', _) => true,
                 (b'e', b't') => n >= 3 && matches!(s[n - 3], b'l' | b'p'),
+                // `preced`, `conced`, `imped`.
+                (b'e', b'd') => n >= 3 && matches!(s[n - 3], b'c' | b'p'),
                 _ => false,
             }
         }
@@ -334,6 +394,22 @@ fn undouble(s: &str) -> Option<&str> {
 fn restore(stem: &str) -> String {
     if let Some(s) = undouble(stem) {
         return s.to_owned();
+    }
+    let b = stem.as_bytes();
+    // British doubling after an unstressed `e` (`modell`, `travell`, `cancell`), but not
+    // in verbs built on `tell`, `sell`, `spell` and the like (`retell`, `outsell`).
+    if b.len() >= 5
+        && stem.ends_with("ell")
+        && syllables(b) >= 2
+        && !["tell", "sell", "well", "pell", "mell", "hell", "dwell"]
+            .iter()
+            .any(|e| stem.ends_with(e))
+    {
+        return stem[..stem.len() - 1].to_owned();
+    }
+    // `mimick`, `panick`, `traffick` (but `pick`, `kick`, `stick`).
+    if b.len() >= 6 && stem.ends_with("ick") && syllables(b) >= 2 {
+        return stem[..stem.len() - 1].to_owned();
     }
     if needs_e(stem.as_bytes()) {
         format!("{stem}e")
@@ -431,6 +507,206 @@ fn strip_proper_s(w: &str) -> String {
         .collect()
 }
 
+/// The lemma of a singular proper noun: its form, except that a long all-capitals word
+/// (`WASHINGTON` in a dateline or headline) is written as a name (`Washington`), as EWT does;
+/// short ones are mostly acronyms (`NATO`, `IAEA`) and keep their case.
+fn proper_lemma(form: &str) -> String {
+    let mut chars = form.chars();
+    let long_caps = form.len() >= 6 && form.bytes().all(|b| b.is_ascii_uppercase());
+    match chars.next() {
+        Some(c) if long_caps => {
+            let mut out = String::with_capacity(form.len());
+            out.push(c);
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+            out
+        }
+        _ => form.to_owned(),
+    }
+}
+
+/// Past tenses and participles of irregular verbs, with their base form: `base past
+/// participle...` per line (extra forms are variants).
+const IRREGULAR: &str = "arise arose arisen
+awake awoke awoken
+be was were been
+bear bore borne born
+beat beat beaten
+become became become
+begin began begun
+bend bent
+bet bet
+bid bid
+bind bound
+bite bit bitten
+bleed bled
+blow blew blown
+break broke broken
+breed bred
+bring brought
+build built
+burn burnt
+burst burst
+buy bought
+cast cast
+catch caught
+choose chose chosen
+cling clung
+come came come
+cost cost
+creep crept
+cut cut
+deal dealt
+dig dug
+do did done
+draw drew drawn
+dream dreamt
+drink drank drunk
+drive drove driven
+eat ate eaten
+fall fell fallen
+feed fed
+feel felt
+fight fought
+find found
+flee fled
+fling flung
+fly flew flown
+forbid forbade forbidden
+forecast forecast
+forget forgot forgotten
+forgive forgave forgiven
+freeze froze frozen
+get got gotten
+give gave given
+go went gone
+grind ground
+grow grew grown
+hang hung
+have had
+hear heard
+hide hid hidden
+hit hit
+hold held
+hurt hurt
+keep kept
+kneel knelt
+know knew known
+lay laid
+lead led
+lean leant
+leap leapt
+learn learnt
+leave left
+lend lent
+let let
+lie lay lain
+light lit
+lose lost
+make made
+mean meant
+meet met
+pay paid
+prove proven
+put put
+quit quit
+read read
+rid rid
+ride rode ridden
+ring rang rung
+rise rose risen
+run ran run
+say said
+see saw seen
+seek sought
+sell sold
+send sent
+set set
+sew sewn
+shake shook shaken
+shed shed
+shine shone
+shoot shot
+show shown
+shrink shrank shrunk
+shut shut
+sing sang sung
+sink sank sunk
+sit sat
+slay slew slain
+sleep slept
+slide slid
+sling slung
+speak spoke spoken
+speed sped
+spend spent
+spill spilt
+spin spun
+spit spat
+split split
+spread spread
+spring sprang sprung
+stand stood
+steal stole stolen
+stick stuck
+sting stung
+stink stank stunk
+strike struck stricken
+string strung
+strive strove striven
+swear swore sworn
+sweep swept
+swell swollen
+swim swam swum
+swing swung
+take took taken
+teach taught
+tear tore torn
+tell told
+think thought
+throw threw thrown
+thrust thrust
+tread trod trodden
+understand understood
+wake woke woken
+wear wore worn
+weave wove woven
+weep wept
+win won
+wind wound
+withdraw withdrew withdrawn
+write wrote written";
+
+/// Prefixes that make new verbs of irregular ones (`overtook`, `withheld`, `became`).
+const IRREGULAR_PREFIXES: [&str; 10] = [
+    "under", "over", "with", "fore", "out", "mis", "for", "be", "re", "up",
+];
+
+/// The base form of an irregular past tense or participle (`fought` → `fight`,
+/// `overtook` → `overtake`), if it is one.
+fn irregular_past(w: &str) -> Option<String> {
+    // Inflected form → base, built once; a form listed under two bases keeps the first.
+    static TABLE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+        let mut table = HashMap::new();
+        for line in IRREGULAR.lines() {
+            let mut parts = line.split(' ');
+            if let Some(base) = parts.next() {
+                for form in parts {
+                    table.entry(form).or_insert(base);
+                }
+            }
+        }
+        table
+    });
+    let lookup = |w: &str| TABLE.get(w).copied();
+    if let Some(base) = lookup(w) {
+        return Some(base.to_owned());
+    }
+    IRREGULAR_PREFIXES.iter().find_map(|p| {
+        let rest = w.strip_prefix(p).filter(|r| r.len() >= 3)?;
+        lookup(rest).map(|base| format!("{p}{base}"))
+    })
+}
+
 /// A capitalised adjective with a nationality-like ending (`Syrian`, `Chinese`, `British`,
 /// `Iraqi`): EWT keeps these capitalised; other capitalised adjectives (`Secure` in a
 /// title) are lowercased.
@@ -447,7 +723,7 @@ fn looks_national(form: &str, lower: &str) -> bool {
 /// adjective inside a sentence, like `American`, keeps its case).
 pub fn rule_lemma(form: &str, upos: Upos, tag: &str, first: bool) -> String {
     match tag {
-        "NNP" => return form.to_owned(),
+        "NNP" => return proper_lemma(form),
         "NNPS" => return strip_proper_s(form),
         "ADD" | "SYM" | "$" | "LS" | "-LRB-" | "-RRB-" | "," | "." | ":" | "``" | "''" | "HYPH" => {
             return form.to_owned();
@@ -464,7 +740,7 @@ pub fn rule_lemma(form: &str, upos: Upos, tag: &str, first: bool) -> String {
     match tag {
         "NNS" => strip_s(&w, true),
         "VBZ" => strip_s(&w, false),
-        "VBD" | "VBN" => strip_ed(&w),
+        "VBD" | "VBN" => irregular_past(&w).unwrap_or_else(|| strip_ed(&w)),
         "VBG" => strip_ing(&w),
         "JJR" | "RBR" => strip_degree(&w, "er"),
         "JJS" | "RBS" => strip_degree(&w, "est"),
@@ -526,6 +802,23 @@ mod tests {
             ("1,200", Upos::Num, "CD", "1200"),
             ("3.5", Upos::Num, "CD", "3.5"),
             ("http://x.org", Upos::X, "ADD", "http://x.org"),
+            // Irregular verbs, also under a prefix.
+            ("fought", Upos::Verb, "VBD", "fight"),
+            ("fled", Upos::Verb, "VBD", "flee"),
+            ("won", Upos::Verb, "VBN", "win"),
+            ("overtook", Upos::Verb, "VBD", "overtake"),
+            ("withheld", Upos::Verb, "VBN", "withhold"),
+            ("became", Upos::Verb, "VBD", "become"),
+            // Silent `e`, British doubling and `-ick`.
+            ("evacuated", Upos::Verb, "VBD", "evacuate"),
+            ("preceding", Upos::Verb, "VBG", "precede"),
+            ("modelling", Upos::Verb, "VBG", "model"),
+            ("retelling", Upos::Verb, "VBG", "retell"),
+            ("mimicking", Upos::Verb, "VBG", "mimic"),
+            ("picking", Upos::Verb, "VBG", "pick"),
+            // Long all-capitals names are written as names; acronyms keep their case.
+            ("WASHINGTON", Upos::Propn, "NNP", "Washington"),
+            ("NATO", Upos::Propn, "NNP", "NATO"),
         ];
         for &(form, upos, tag, want) in rows {
             assert_eq!(rule_lemma(form, upos, tag, false), want, "{form} {tag}");
@@ -569,7 +862,7 @@ mod tests {
             sentence(&[("I", "I", "PRON", "PRP"), ("went", "go", "VERB", "VBD")]),
             sentence(&[
                 ("Children", "child", "NOUN", "NNS"),
-                ("ran", "run", "VERB", "VBD"),
+                ("mice", "mouse", "NOUN", "NNS"),
             ]),
             sentence(&[
                 ("US", "US", "PROPN", "NNP"),
@@ -577,8 +870,9 @@ mod tests {
             ]),
         ];
         let l = Lemmatizer::train(&train);
-        // Only what the rules miss is stored.
-        assert_eq!(l.lower.len() + l.exact.len(), 4, "{l:?}");
+        // Only what the rules miss is stored (`went` is a known irregular verb).
+        assert_eq!(l.lower.len() + l.exact.len(), 3, "{l:?}");
+        assert_eq!(l.lemma("mice", Upos::Noun, "NNS", false), "mouse");
         assert_eq!(l.lemma("children", Upos::Noun, "NNS", false), "child");
         assert_eq!(l.lemma("Went", Upos::Verb, "VBD", true), "go");
         assert_eq!(l.lemma("invited", Upos::Verb, "VBD", false), "invite");
@@ -592,5 +886,35 @@ mod tests {
         back.lemmatize(&mut s);
         assert_eq!(s.tokens[0].lemma, "I");
         assert_eq!(s.tokens[1].lemma, "go");
+    }
+
+    #[test]
+    fn clitic_s_before_been_or_got_is_have() {
+        let l = Lemmatizer::default();
+        let rows = [
+            ("She", "PRON", "PRP"),
+            ("'s", "AUX", "VBZ"),
+            ("already", "ADV", "RB"),
+            ("been", "AUX", "VBN"),
+            ("here", "ADV", "RB"),
+        ];
+        let lemmas = |rows: &[(&str, &str, &str)]| {
+            let rows: Vec<_> = rows.iter().map(|&(f, u, x)| (f, "_", u, x)).collect();
+            let mut s = sentence(&rows).sentence;
+            s.tokens.iter_mut().for_each(|t| {
+                t.lemma.clear();
+                if t.form == "'s" {
+                    t.lemma.push_str("be");
+                }
+            });
+            let mut tables = l.clone();
+            tables.exact.insert("VBZ\t's".to_owned(), "be".to_owned());
+            tables.lemmatize(&mut s);
+            s.tokens[1].lemma.clone()
+        };
+        assert_eq!(lemmas(&rows), "have");
+        let mut passive = rows;
+        passive[3] = ("done", "VERB", "VBN");
+        assert_eq!(lemmas(&passive), "be");
     }
 }

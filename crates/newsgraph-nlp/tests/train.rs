@@ -1,6 +1,7 @@
 //! The whole language core trained by [`train_models`] on a small slice of EWT, with the
-//! parser trained on jackknifed tags: training twice gives the same bytes, and the models
-//! saved, loaded and run again give the same predictions.
+//! parser trained on jackknifed tags or on gold tags with the development sentences added:
+//! training twice gives the same bytes, and the models saved, loaded and run again give the
+//! same predictions.
 
 use newsgraph_nlp::Analyzer;
 use newsgraph_nlp::conllu::{self, ConlluSentence};
@@ -28,6 +29,7 @@ fn quick() -> TrainOptions {
             ..ParserOptions::default()
         },
         parser_folds: 3,
+        parser_adds_dev: false,
     }
 }
 
@@ -110,6 +112,36 @@ fn train_save_load_gives_identical_models_and_predictions() {
             .flatten()
             .all(|row| row.split(' ').all(|field| !field.is_empty()))
     );
+}
+
+#[test]
+fn parser_trained_on_train_and_dev_is_reproducible() {
+    let data = sample();
+    let (train, held_out) = data.split_at(300);
+    let opts = TrainOptions {
+        parser_folds: 0,
+        parser_adds_dev: true,
+        ..quick()
+    };
+    let mut notes = Vec::new();
+    let models = train_models(train, Some(held_out), &opts, &mut notes);
+    let wanted = format!(
+        "parser trained on 300 training and {} development sentences",
+        held_out.len()
+    );
+    assert!(notes.contains(&wanted), "{notes:?}");
+    // No development set is left to pick an epoch.
+    assert!(!notes.iter().any(|n| n.starts_with("parser epoch")));
+    let again = train_models(train, Some(held_out), &opts, &mut Vec::new());
+    assert_eq!(bytes(&again), bytes(&models));
+    // The development sentences were learned from: the parser differs from one that did not
+    // see them.
+    let without = TrainOptions {
+        parser_adds_dev: false,
+        ..opts
+    };
+    let other = train_models(train, Some(held_out), &without, &mut Vec::new());
+    assert_ne!(other.parser.to_bytes(), models.parser.to_bytes());
 }
 
 #[test]
