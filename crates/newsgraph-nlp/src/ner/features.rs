@@ -2,7 +2,8 @@
 //! 64-bit feature keys per token out.
 //!
 //! A feature key mixes a template number with one or more atoms (hashes of words, shapes,
-//! affixes, word classes, gazetteer matches). The same sentence always gives the same keys.
+//! affixes, word classes, gazetteer matches, case-blind gazetteer matches, known given names
+//! and surnames). The same sentence always gives the same keys.
 //! The features read the forms only: parts of speech from the tagger, and dependency
 //! relations from the parser, were tried (the tags also jackknifed over the training
 //! sentences, since the tagger was trained on them) and lowered dev F1.

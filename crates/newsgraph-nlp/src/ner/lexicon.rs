@@ -386,7 +386,7 @@ impl Gazetteer {
         let mut g = Gazetteer::from_pairs(pairs);
         for (file, kind) in [("given_names.txt", GIVEN_NAME), ("surnames.txt", SURNAME)] {
             for w in read(file)?.lines().map(str::trim).filter(|w| !w.is_empty()) {
-                *g.words.entry(w.to_lowercase()).or_default() |= kind;
+                g.add_word(w, kind);
             }
         }
         Ok(g)
@@ -395,6 +395,11 @@ impl Gazetteer {
     /// The label of a lowercased phrase whose listed spelling has capitals.
     pub fn get_lower(&self, lower: &str) -> Option<NerLabel> {
         self.lower.get(lower).copied()
+    }
+
+    /// Marks `word` (any case) as a word of the given name kinds (bits, added to any it had).
+    pub fn add_word(&mut self, word: &str, kinds: u8) {
+        *self.words.entry(word.to_lowercase()).or_default() |= kinds;
     }
 
     /// The name kinds of a lowercased word (0 when unknown).
