@@ -143,8 +143,7 @@ fn gazetteer_tags(
     let mut out = vec![Bio::O; forms.len()];
     let mut i = 0;
     while i < forms.len() {
-        let starts_lower = forms[i].chars().next().is_some_and(char::is_lowercase)
-            && !lower_ok;
+        let starts_lower = forms[i].chars().next().is_some_and(char::is_lowercase) && !lower_ok;
         let mut hit = None;
         if !starts_lower {
             let mut phrase = String::new();
@@ -307,7 +306,10 @@ pub fn extract(
         }
     };
     let runs = capital_runs(&forms);
-    let kinds: Vec<u64> = lowers.iter().map(|l| u64::from(gazetteer.word_kinds(l))).collect();
+    let kinds: Vec<u64> = lowers
+        .iter()
+        .map(|l| u64::from(gazetteer.word_kinds(l)))
+        .collect();
     let kind = |j: isize| -> u64 {
         if j < 0 {
             8
