@@ -3,7 +3,7 @@
 
 use newsgraph_nlp::Analyzer;
 use newsgraph_nlp::ner::iob::{self, IobSentence};
-use newsgraph_nlp::ner::lexicon::{Gazetteer, Lexicon, LexiconOptions};
+use newsgraph_nlp::ner::lexicon::{GIVEN_NAME, Gazetteer, Lexicon, LexiconOptions, SURNAME};
 use newsgraph_nlp::ner::train::{self, Example, NerOptions, NerScores};
 use newsgraph_nlp::ner::{Bio, NerLabel, Recognizer, spans_from_bio};
 
@@ -184,7 +184,9 @@ fn small_model() -> Recognizer {
             iterations: 3,
         },
     );
-    let gazetteer = Gazetteer::from_pairs([("Norvik".to_string(), LOC)]);
+    let mut gazetteer = Gazetteer::from_pairs([("Norvik".to_string(), LOC)]);
+    gazetteer.add_word("Otto", GIVEN_NAME);
+    gazetteer.add_word("kell", SURNAME);
     let opts = NerOptions {
         epochs: 4,
         entity_bias: false,
@@ -218,6 +220,7 @@ fn small_training_round_trips_through_bytes() {
     let model = small_model();
     let bytes = model.to_bytes();
     let loaded = Recognizer::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, model);
     assert_eq!(loaded.to_bytes(), bytes);
     // Same training data, same bytes.
     assert_eq!(small_model().to_bytes(), bytes);
@@ -236,6 +239,22 @@ fn small_training_round_trips_through_bytes() {
             ("Vexa Bank".to_string(), ORG)
         ]
     );
+}
+
+#[test]
+fn gazetteer_folder_gives_places_any_case_and_name_words() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/gazetteer");
+    let g = Gazetteer::from_dir(&dir).unwrap();
+    assert_eq!(g.get("Paris"), Some(LOC));
+    assert_eq!(g.get("paris"), None);
+    assert_eq!(g.get_lower("paris"), Some(LOC));
+    assert_eq!(g.get_lower("new york"), Some(LOC));
+    // Acronyms are not matched lowercased ("us", "who").
+    assert_eq!(g.get("US"), Some(LOC));
+    assert_eq!(g.get_lower("us"), None);
+    assert_eq!(g.word_kinds("jane") & GIVEN_NAME, GIVEN_NAME);
+    assert_eq!(g.word_kinds("smith") & SURNAME, SURNAME);
+    assert_eq!(g.word_kinds("weather"), 0);
 }
 
 #[test]

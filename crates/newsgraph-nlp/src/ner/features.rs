@@ -2,12 +2,13 @@
 //! 64-bit feature keys per token out.
 //!
 //! A feature key mixes a template number with one or more atoms (hashes of words, shapes,
-//! affixes, word classes, gazetteer matches). The same sentence always gives the same keys.
+//! affixes, word classes, gazetteer matches, case-blind gazetteer matches, known given names
+//! and surnames). The same sentence always gives the same keys.
 //! The features read the forms only: parts of speech from the tagger, and dependency
 //! relations from the parser, were tried (the tags also jackknifed over the training
 //! sentences, since the tagger was trained on them) and lowered dev F1.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Gazetteer, Lexicon};
 use super::{Bio, NerLabel};
 use crate::token::Sentence;
 
@@ -135,13 +136,14 @@ fn affixes(lower: &str) -> ([u64; 4], [u64; 4]) {
 /// Gazetteer matches as BIO tags: the longest listed phrase wins, left to right.
 fn gazetteer_tags(
     forms: &[&str],
+    lower_ok: bool,
     lookup: &dyn Fn(&str) -> Option<NerLabel>,
     max_len: usize,
 ) -> Vec<Bio> {
     let mut out = vec![Bio::O; forms.len()];
     let mut i = 0;
     while i < forms.len() {
-        let starts_lower = forms[i].chars().next().is_some_and(char::is_lowercase);
+        let starts_lower = forms[i].chars().next().is_some_and(char::is_lowercase) && !lower_ok;
         let mut hit = None;
         if !starts_lower {
             let mut phrase = String::new();
@@ -226,13 +228,17 @@ fn normalise(form: &str) -> String {
 pub fn extract(
     sentence: &Sentence,
     lexicon: &Lexicon,
+    gazetteer: &Gazetteer,
     lookup: &dyn Fn(&str) -> Option<NerLabel>,
-    gaz_max_len: usize,
 ) -> FeatureSet {
+    let gaz_max_len = gazetteer.max_len();
     let toks = &sentence.tokens;
     let n = toks.len();
     let forms: Vec<&str> = toks.iter().map(|t| t.form.as_str()).collect();
-    let gaz = gazetteer_tags(&forms, lookup, gaz_max_len);
+    let gaz = gazetteer_tags(&forms, false, lookup, gaz_max_len);
+    let lowered: Vec<String> = forms.iter().map(|f| f.to_lowercase()).collect();
+    let lowered: Vec<&str> = lowered.iter().map(String::as_str).collect();
+    let gaz_low = gazetteer_tags(&lowered, true, &|p| gazetteer.get_lower(p), gaz_max_len);
     let lowers: Vec<String> = forms.iter().map(|f| normalise(f)).collect();
     let atoms: Vec<Atoms> = (0..n)
         .map(|i| {
@@ -300,6 +306,17 @@ pub fn extract(
         }
     };
     let runs = capital_runs(&forms);
+    let kinds: Vec<u64> = lowers
+        .iter()
+        .map(|l| u64::from(gazetteer.word_kinds(l)))
+        .collect();
+    let kind = |j: isize| -> u64 {
+        if j < 0 {
+            8
+        } else {
+            kinds.get(j as usize).copied().unwrap_or(9)
+        }
+    };
     let mut fs = FeatureSet {
         keys: Vec::with_capacity(n * 64),
         ends: Vec::with_capacity(n),
@@ -348,6 +365,14 @@ pub fn extract(
         f(71, &[p1.gaz, c.gaz]);
         f(72, &[c.gaz, n1.gaz]);
         f(73, &[c.gaz, c.short]);
+        // The gazetteer again, whatever the case ("france", "new york"), and known given
+        // names and surnames, with their neighbours'.
+        f(84, &[gaz_low[i].id() as u64, u64::from(c.cap)]);
+        f(85, &[gaz_low[i].id() as u64, c.short]);
+        f(76, &[kind(ii), u64::from(c.cap)]);
+        f(77, &[kind(ii - 1), kind(ii), u64::from(c.cap)]);
+        f(78, &[kind(ii), kind(ii + 1), u64::from(c.cap)]);
+        f(79, &[kind(ii), c.classes[0]]);
         if let Some((a, b)) = *run {
             // The capitalised phrase around the token: its last word names the kind of thing
             // ("... Housing Authority", "... Futures", "... University"), its neighbours

@@ -289,12 +289,22 @@ fn exchange(
     class
 }
 
-/// Names known in advance: a phrase (tokens joined by single spaces, case kept) → label.
+/// Names known in advance: a phrase (tokens joined by single spaces, case kept) → label, and
+/// words known as given names or surnames.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gazetteer {
     names: HashMap<String, NerLabel>,
     max_len: usize,
+    /// Lowercased word → kinds of name it is a known word of ([`GIVEN_NAME`], [`SURNAME`]).
+    words: HashMap<String, u8>,
+    /// Lowercased phrase → label (derived from `names`).
+    lower: HashMap<String, NerLabel>,
 }
+
+/// [`Gazetteer::word_kinds`] bit: a known given name.
+pub const GIVEN_NAME: u8 = 1;
+/// [`Gazetteer::word_kinds`] bit: a known surname.
+pub const SURNAME: u8 = 2;
 
 impl Gazetteer {
     /// A gazetteer from `(phrase, label)` pairs; a phrase listed twice keeps its first label.
@@ -306,15 +316,21 @@ impl Gazetteer {
                 continue;
             }
             g.max_len = g.max_len.max(p.split(' ').count());
+            // Acronyms ("US", "WHO") lowercased are common words.
+            if p.chars().any(char::is_lowercase) {
+                g.lower.entry(p.to_lowercase()).or_insert(l);
+            }
             g.names.entry(p).or_insert(l);
         }
         g
     }
 
     /// Reads the project's gazetteer folder: `countries.tsv` (names, short forms and capitals
-    /// as locations; demonyms are not names) and `organizations.tsv` (names and aliases as
-    /// organisations, facilities as locations). Multi-token phrases are split the way the
-    /// tokenizer splits them.
+    /// as locations; demonyms are not names), `cities.tsv`, `places.tsv` and
+    /// `world_places.txt` (locations), `organizations.tsv` (names and aliases as
+    /// organisations, facilities as locations), and the word lists `given_names.txt` and
+    /// `surnames.txt`. A phrase in several files keeps the label of the first. Multi-token
+    /// phrases are split the way the tokenizer splits them.
     pub fn from_dir(dir: &std::path::Path) -> Result<Gazetteer, String> {
         let read = |name: &str| {
             let p = dir.join(name);
@@ -338,6 +354,21 @@ impl Gazetteer {
                 }
             }
         }
+        for file in ["cities.tsv", "places.tsv"] {
+            for line in read(file)?.lines().skip(1) {
+                let cols: Vec<&str> = line.split('\t').collect();
+                for (i, cell) in cols.iter().enumerate() {
+                    if matches!(i, 0 | 4) {
+                        for p in cell.split('|').filter(|p| !p.is_empty()) {
+                            add(p, NerLabel::Loc);
+                        }
+                    }
+                }
+            }
+        }
+        for p in read("world_places.txt")?.lines() {
+            add(p, NerLabel::Loc);
+        }
         for line in read("organizations.tsv")?.lines().skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
             let label = match cols.get(2) {
@@ -352,7 +383,28 @@ impl Gazetteer {
                 }
             }
         }
-        Ok(Gazetteer::from_pairs(pairs))
+        let mut g = Gazetteer::from_pairs(pairs);
+        for (file, kind) in [("given_names.txt", GIVEN_NAME), ("surnames.txt", SURNAME)] {
+            for w in read(file)?.lines().map(str::trim).filter(|w| !w.is_empty()) {
+                g.add_word(w, kind);
+            }
+        }
+        Ok(g)
+    }
+
+    /// The label of a lowercased phrase whose listed spelling has capitals.
+    pub fn get_lower(&self, lower: &str) -> Option<NerLabel> {
+        self.lower.get(lower).copied()
+    }
+
+    /// Marks `word` (any case) as a word of the given name kinds (bits, added to any it had).
+    pub fn add_word(&mut self, word: &str, kinds: u8) {
+        *self.words.entry(word.to_lowercase()).or_default() |= kinds;
+    }
+
+    /// The name kinds of a lowercased word (0 when unknown).
+    pub fn word_kinds(&self, lower: &str) -> u8 {
+        self.words.get(lower).copied().unwrap_or(0)
     }
 
     /// The label of `phrase`, if listed.
@@ -383,6 +435,13 @@ impl Gazetteer {
             w.str(p);
             w.u8(l.index() as u8);
         }
+        let mut words: Vec<(&String, &u8)> = self.words.iter().collect();
+        words.sort();
+        w.varint(words.len() as u64);
+        for (word, k) in words {
+            w.str(word);
+            w.u8(*k);
+        }
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Gazetteer, ModelError> {
@@ -396,6 +455,13 @@ impl Gazetteer {
                 .ok_or_else(|| ModelError::Invalid("gazetteer label out of range".into()))?;
             pairs.push((p, l));
         }
-        Ok(Gazetteer::from_pairs(pairs))
+        let mut g = Gazetteer::from_pairs(pairs);
+        let n = r.len()?;
+        for _ in 0..n {
+            let word = r.str()?.to_owned();
+            let k = r.u8()?;
+            g.words.insert(word, k);
+        }
+        Ok(g)
     }
 }

@@ -188,7 +188,7 @@ impl Hasher for KeyHasher {
 pub(crate) type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 
 const MAGIC: &[u8; 8] = b"NGNER   ";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A trained recogniser: feature weights, BIO transition weights, the word lexicon (clusters,
 /// capitalisation statistics) and the gazetteer it was trained with.
@@ -257,7 +257,7 @@ impl Recognizer {
         if sentence.tokens.is_empty() {
             return Vec::new();
         }
-        let fs = extract(sentence, &self.lexicon, lookup, self.gazetteer.max_len());
+        let fs = extract(sentence, &self.lexicon, &self.gazetteer, lookup);
         let scores = self.emissions(&fs);
         let path = viterbi(&scores, &self.trans);
         let tags: Vec<Bio> = path.iter().map(|&t| Bio::from_id(t)).collect();

@@ -79,6 +79,11 @@ impl NerOptions {
             with_dev: true,
             entity_bias: true,
             case_copies: 0.3,
+            l2: 2.0,
+            lexicon: LexiconOptions {
+                classes: [100, 800],
+                ..LexiconOptions::default()
+            },
             ..Self::default()
         }
     }
@@ -549,7 +554,7 @@ pub fn train(
     let lookup = |p: &str| gazetteer.get(p);
     let sets: Vec<FeatureSet> = train
         .iter()
-        .map(|e| extract(&e.sentence, &lexicon, &lookup, gazetteer.max_len()))
+        .map(|e| extract(&e.sentence, &lexicon, &gazetteer, &lookup))
         .collect();
     // Feature ids in order of first occurrence, so that ids do not depend on hashing order.
     let mut index = KeyMap::default();
