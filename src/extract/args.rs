@@ -42,6 +42,23 @@ const VAGUE: [&str; 26] = [
     "step",
 ];
 
+/// Adverbs that qualify an amount ("more than 300", "nearly 2%") and stay in its phrase.
+const AMOUNT_ADVERBS: [&str; 13] = [
+    "more",
+    "less",
+    "fewer",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "over",
+    "under",
+    "some",
+    "just",
+];
+
 /// The entity a token stands for, if any.
 pub(super) fn entity_of(t: &Tree<'_>, n: usize) -> Option<usize> {
     entity_inner(t, n, 0)
@@ -88,6 +105,13 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
         {
             return Some(e);
         }
+    }
+    // A predicate nominal is its subject: in "X is a group that Y designated", the group is X.
+    if t.kid(n, "cop").is_some()
+        && let Some(s) = t.kid(n, "nsubj")
+        && s != n
+    {
+        return t.entity_at(s);
     }
     None
 }
@@ -197,7 +221,12 @@ fn span_of(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
 /// coordination and trailing punctuation, and without its preposition.
 pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
     let mut r = span_of(t, n);
+    let has_num = t.toks[r.clone()].iter().any(|x| x.upos == Upos::Num);
     for &c in t.kids(n) {
+        // "more than 6,100 BTC", "nearly 2%": the qualifier belongs to the value.
+        if has_num && t.rel(c) == "advmod" && AMOUNT_ADVERBS.contains(&t.form(c).as_str()) {
+            continue;
+        }
         let rel = t.rel(c);
         if c > n
             && matches!(
@@ -243,7 +272,7 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     if !(matches!(head.upos, Upos::Noun | Upos::Propn | Upos::Num) || value_head) {
         return None;
     }
-    if r.is_empty() || r.len() > 10 {
+    if r.is_empty() || r.len() > if has_num { 12 } else { 10 } {
         return None;
     }
     if !has_num && VAGUE.contains(&t.lemma(n).as_str()) {

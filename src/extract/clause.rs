@@ -54,6 +54,12 @@ const CONTROL_NOUNS: [&str; 8] = [
     "offer",
 ];
 
+/// Verbs that praise or blame their object for a deed ("praised X for helping": X helped).
+const PRAISE_BLAME: [&str; 14] = [
+    "praise", "commend", "thank", "congratulate", "laud", "applaud", "criticize", "criticise",
+    "blame", "accuse", "fault", "punish", "reward", "condemn",
+];
+
 /// Verbs of receiving: with an event noun object, the subject is the noun's beneficiary
 /// ("won support from X" → X supports the subject).
 const RECEIVE: [&str; 11] = [
@@ -221,6 +227,15 @@ fn addressee(t: &Tree<'_>, w: usize) -> Option<usize> {
     })
 }
 
+/// The addressee of a control noun that is the object of `h` ("extended an invitation to X").
+fn control_addressee(t: &Tree<'_>, h: usize) -> Option<usize> {
+    let o = t.kid(h, "obj")?;
+    if !CONTROL_NOUNS.contains(&t.lemma(o).as_str()) {
+        return None;
+    }
+    addressee(t, o).or_else(|| addressee(t, h))
+}
+
 fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
     if depth > 6 {
         return Vec::new();
@@ -254,6 +269,10 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             surface_subject(t, h, depth)
         }
         "conj" => surface_subject(t, h, depth),
+        // "extended an invitation to X, to visit ...", parsed as a loose clause.
+        "parataxis" if t.mark_of(v).as_deref() == Some("to") => {
+            control_addressee(t, h).into_iter().collect()
+        }
         "advcl" => {
             let xpos = t.toks[v].xpos.as_str();
             let mark = t.mark_of(v).unwrap_or_default();
@@ -263,9 +282,13 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             }
             // "praised X for helping": the praised one did the helping.
             if mark == "for"
+                && PRAISE_BLAME.contains(&hl.as_str())
                 && let Some(o) = t.kid(h, "obj")
             {
                 return vec![o];
+            }
+            if let Some(x) = control_addressee(t, h) {
+                return vec![x];
             }
             surface_subject(t, h, depth)
         }

@@ -33,6 +33,10 @@ fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         let (Some(e), Some(Some(title))) = (m.entity, cx.titles.get(i)) else {
             continue;
         };
+        // Only people hold titles: "will host Ruritania's president" gives a place no role.
+        if m.entity_type != EntityType::Person {
+            continue;
+        }
         let Some(role) = title_role(t, m.tokens.clone(), m.head, title) else {
             continue;
         };
@@ -199,9 +203,13 @@ fn appositions(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         }
         let Some(a) = t.head(b) else { continue };
         let (ea, eb) = (t.entity_at(a), t.entity_at(b));
+        let described = |k: usize| t.mention_at(k).is_some_and(|m| m.kind != MentionKind::Name);
         let (entity, role_tok) = match (ea, eb) {
             (Some(e), None) if t.upos(b) == Upos::Noun => (e, b),
             (None, Some(e)) if t.upos(a) == Upos::Noun => (e, a),
+            // "the country's leader, Jane Doe": the description is resolved to the name.
+            (Some(x), Some(y)) if x == y && t.upos(a) == Upos::Noun && described(a) => (x, a),
+            (Some(x), Some(y)) if x == y && t.upos(b) == Upos::Noun && described(b) => (x, b),
             _ => continue,
         };
         if let Some((relation, object)) = role_of(t, entity, role_tok) {
