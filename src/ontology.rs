@@ -337,8 +337,9 @@ impl Vocabulary {
 }
 
 /// Verbs that carry little meaning of their own before a nominalisation.
-pub const LIGHT_VERBS: [&str; 10] = [
+pub const LIGHT_VERBS: [&str; 15] = [
     "make", "give", "hold", "have", "take", "extend", "issue", "offer", "launch", "express",
+    "show", "voice", "conduct", "lodge", "file",
 ];
 
 /// Lower-cases and collapses spaces.

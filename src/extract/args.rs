@@ -59,6 +59,9 @@ const AMOUNT_ADVERBS: [&str; 13] = [
     "just",
 ];
 
+/// Nouns that stand for the country that owns them ("Ruritania's economy", "its military").
+const OWNER_NOUNS: [&str; 5] = ["economy", "military", "army", "navy", "forces"];
+
 /// The entity a token stands for, if any.
 pub(super) fn entity_of(t: &Tree<'_>, n: usize) -> Option<usize> {
     entity_inner(t, n, 0)
@@ -92,6 +95,14 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
             }
         }
     }
+    // "Ruritania's economy is reliant on X": the economy's owner.
+    if OWNER_NOUNS.contains(&lemma.as_str())
+        && let Some(p) = t.kid(n, "nmod:poss")
+        && let Some(e) = t.entity_at(p)
+        && super::entity_type(t.cx, e) == Some(EntityType::Country)
+    {
+        return Some(e);
+    }
     // Apposition: "Jane Doe, a senator" — the senator is Jane Doe.
     if t.rel(n) == "appos"
         && let Some(h) = t.head(n)
@@ -120,13 +131,19 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
 pub(super) fn antecedent(t: &Tree<'_>, pron: usize) -> Option<usize> {
     let mut cur = pron;
     for _ in 0..4 {
-        let h = t.head(cur)?;
+        let Some(h) = t.head(cur) else { break };
         if t.rel(cur) == "acl:relcl" {
             return Some(h);
         }
         cur = h;
     }
-    None
+    // ", which ...", the clause attached elsewhere: the noun phrase before the comma.
+    let comma = pron.checked_sub(1)?;
+    if !matches!(t.form(comma).as_str(), "," | "—" | "–") || t.lemma(pron) == "that" {
+        return None;
+    }
+    let k = comma.checked_sub(1)?;
+    matches!(t.upos(k), Upos::Noun | Upos::Propn).then_some(k)
 }
 
 /// The country a person is head of state or government of, by a title in this document.

@@ -54,6 +54,21 @@ const CONTROL_NOUNS: [&str; 8] = [
     "offer",
 ];
 
+/// Nouns of a relation between actors: the verb acts on the relation with the noun's "with"
+/// dependent ("strengthened its ties with X", "cut diplomatic relations with X").
+const RELATIONAL_NOUNS: [&str; 10] = [
+    "tie",
+    "link",
+    "relation",
+    "relationship",
+    "cooperation",
+    "partnership",
+    "alliance",
+    "contact",
+    "dialogue",
+    "friendship",
+];
+
 /// Verbs that praise or blame their object for a deed ("praised X for helping": X helped).
 const PRAISE_BLAME: [&str; 14] = [
     "praise", "commend", "thank", "congratulate", "laud", "applaud", "criticize", "criticise",
@@ -349,7 +364,9 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     let agents = subjects(t, v, 0);
     let lemma = t.lemma(v);
     if LINKING.contains(&lemma.as_str())
-        && let Some(x) = t.kid(v, "xcomp")
+        && let Some(x) = t
+            .kid(v, "xcomp")
+            .or_else(|| t.kid(v, "obj").filter(|&o| entity_of(t, o).is_none()))
         && matches!(t.upos(x), Upos::Noun | Upos::Adj | Upos::Propn | Upos::Num)
     {
         copular(t, x, &lemma, &agents, out, consumed);
@@ -371,6 +388,9 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
             && let Some(h) = t.head(v)
         {
             objects.push((h, String::new(), true));
+        } else if let Some(n) = noun_before(t, v) {
+            // "the tariffs recently imposed by X", the participle attached elsewhere.
+            objects.push((n, String::new(), true));
         }
     }
     let mut light_used = Vec::new();
@@ -381,6 +401,15 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
             emit(t, v, &agents, target, &phrase, true, inherited, out);
         } else {
             objects.push((o, String::new(), true));
+            if entity_of(t, o).is_none() && RELATIONAL_NOUNS.contains(&t.lemma(o).as_str()) {
+                for &c in t.kids(o) {
+                    let case = t.case_of(c);
+                    if t.rel(c) == "nmod" && matches!(case.as_str(), "with" | "to") {
+                        let phrase = format!("{base} {} {case}", t.lemma(o));
+                        emit(t, v, &agents, c, &phrase, false, inherited, out);
+                    }
+                }
+            }
         }
     }
     // Relative clause with its object gapped: "the accord that Ruritania signed".
@@ -426,6 +455,15 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         };
         emit(t, v, &agents, o, &phrase, text_ok, inherited, out);
     }
+}
+
+/// The noun right before a participle (adverbs between them skipped).
+fn noun_before(t: &Tree<'_>, v: usize) -> Option<usize> {
+    let mut k = v.checked_sub(1)?;
+    while t.upos(k) == Upos::Adv {
+        k = k.checked_sub(1)?;
+    }
+    matches!(t.upos(k), Upos::Noun | Upos::Propn).then_some(k)
 }
 
 /// "extend an invitation to X" → (invite, X); "hold talks with X" → (hold talk with, X).
@@ -629,6 +667,17 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         }
     }
     let governor = t.head(n);
+    if agents.is_empty()
+        && t.rel(n) == "obj"
+        && let Some(w) = governor
+    {
+        for &c in t.kids(w) {
+            if t.rel(c) == "obl" && t.case_of(c) == "from" && entity_of(t, c).is_some() {
+                agents.push(c);
+                from_agent = true;
+            }
+        }
+    }
     if agents.is_empty()
         && let Some(w) = governor
         && t.rel(n).starts_with("obl")

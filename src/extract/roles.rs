@@ -21,6 +21,42 @@ const LEADER_NOUNS: [&str; 3] = ["leader", "ruler", "strongman"];
 pub(super) fn roles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
     titles(t, out);
     appositions(t, out);
+    described_leaders(t, out);
+}
+
+/// A leader described by role and resolved to a person ("the country's president said",
+/// "Ruritania's leader, who ..."): the person heads that country.
+fn described_leaders(t: &Tree<'_>, out: &mut Vec<Candidate>) {
+    let cx = t.cx;
+    for i in super::sentence_mentions(cx, t.s.index) {
+        let m = &cx.mentions[i];
+        let Some(e) = m.entity else { continue };
+        if m.kind != MentionKind::Description
+            || super::entity_type(cx, e) != Some(EntityType::Person)
+            || t.upos(m.head) != Upos::Noun
+        {
+            continue;
+        }
+        if t.kids(m.head).iter().any(|&c| FORMER.contains(&t.form(c).as_str())) {
+            continue;
+        }
+        let Some((relation, object)) = role_of(t, e, m.head) else {
+            continue;
+        };
+        if !matches!(relation.local.as_str(), "headOfState" | "headOfGovernment") {
+            continue;
+        }
+        out.push(Candidate {
+            subject: e,
+            phrase: String::new(),
+            relation: Some(relation),
+            object,
+            predicate: m.head,
+            polarity: Some(Polarity::Asserted),
+            evidence: vec![m.head],
+            confidence: 0.7,
+        });
+    }
 }
 
 fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
