@@ -12,8 +12,21 @@ use newsgraph_nlp::Sentence;
 /// Relative pronouns, replaced by the noun their clause modifies.
 const RELATIVE: [&str; 5] = ["who", "whom", "which", "that", "whose"];
 
+/// Nouns of a stretch of time: a phrase headed by one is a time frame.
+const TIME_UNITS: [&str; 11] = [
+    "second", "minute", "hour", "day", "week", "weekend", "month", "year", "decade", "century",
+    "period",
+];
+
 /// Nouns too vague to stand alone as an object ("part of", "one of").
-const VAGUE: [&str; 26] = [
+const VAGUE: [&str; 33] = [
+    "reason",
+    "moment",
+    "point",
+    "situation",
+    "extent",
+    "pleasure",
+    "matter",
     "one",
     "part",
     "way",
@@ -293,6 +306,10 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
         return None;
     }
     if !has_num && VAGUE.contains(&t.lemma(n).as_str()) {
+        return None;
+    }
+    // "over the past two decades", "for three years": a time frame, not a participant.
+    if TIME_UNITS.contains(&t.lemma(n).as_str()) {
         return None;
     }
     let raw = t.text(r.clone());

@@ -71,8 +71,20 @@ const RELATIONAL_NOUNS: [&str; 10] = [
 
 /// Verbs that praise or blame their object for a deed ("praised X for helping": X helped).
 const PRAISE_BLAME: [&str; 14] = [
-    "praise", "commend", "thank", "congratulate", "laud", "applaud", "criticize", "criticise",
-    "blame", "accuse", "fault", "punish", "reward", "condemn",
+    "praise",
+    "commend",
+    "thank",
+    "congratulate",
+    "laud",
+    "applaud",
+    "criticize",
+    "criticise",
+    "blame",
+    "accuse",
+    "fault",
+    "punish",
+    "reward",
+    "condemn",
 ];
 
 /// Verbs of receiving: with an event noun object, the subject is the noun's beneficiary
@@ -372,7 +384,8 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         copular(t, x, &lemma, &agents, out, consumed);
         return;
     }
-    if agents.is_empty() {
+    // "do" stands for another verb ("that's why they're doing it").
+    if agents.is_empty() || lemma == "do" {
         return;
     }
     let inherited = !t.kids(v).iter().any(|&c| {
@@ -380,7 +393,8 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     });
     let base = verb_phrase(t, v);
     let mut objects: Vec<(usize, String, bool)> = Vec::new();
-    let obj = t.kid(v, "obj");
+    // An object with its own copula is a misread clause ("responded: it is a pleasure").
+    let obj = t.kid(v, "obj").filter(|&o| t.kid(o, "cop").is_none());
     if passive {
         if let Some(p) = t.kid(v, "nsubj:pass") {
             objects.push((p, String::new(), true));
@@ -396,9 +410,16 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     let mut light_used = Vec::new();
     if let Some(o) = obj {
         if let Some((phrase, target)) = light_verb(t, v, o) {
-            consumed[o] = true;
             light_used.push(target);
             emit(t, v, &agents, target, &phrase, true, inherited, out);
+            // An idiom that means what its verb means ("sign a treaty with") keeps its object.
+            if LIGHT_VERBS.contains(&lemma.as_str())
+                || vocabulary().map(&phrase) != vocabulary().map(&base)
+            {
+                consumed[o] = true;
+            } else {
+                objects.push((o, String::new(), true));
+            }
         } else {
             objects.push((o, String::new(), true));
             if entity_of(t, o).is_none() && RELATIONAL_NOUNS.contains(&t.lemma(o).as_str()) {
@@ -469,10 +490,12 @@ fn noun_before(t: &Tree<'_>, v: usize) -> Option<usize> {
 /// "extend an invitation to X" → (invite, X); "hold talks with X" → (hold talk with, X).
 fn light_verb(t: &Tree<'_>, v: usize, o: usize) -> Option<(String, usize)> {
     let lemma = t.lemma(v);
-    if !LIGHT_VERBS.contains(&lemma.as_str()) || t.upos(o) != Upos::Noun {
+    let noun = t.lemma(o);
+    // A verb-noun idiom of the vocabulary ("join forces with") reads like a light verb.
+    let idiom = vocabulary().has_phrase_start(&format!("{lemma} {noun}"));
+    if !(LIGHT_VERBS.contains(&lemma.as_str()) || idiom) || t.upos(o) != Upos::Noun {
         return None;
     }
-    let noun = t.lemma(o);
     let from_noun = t.kids(o).iter().copied().filter(|&c| {
         t.rel(c).starts_with("nmod") && t.rel(c) != "nmod:poss" && !t.case_of(c).is_empty()
     });

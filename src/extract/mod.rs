@@ -144,9 +144,8 @@ fn event_dates(out: &mut Vec<Claim>) {
         let mut l = crate::model::Literal::text(d.to_string(), crate::model::LiteralKind::Date);
         l.date = Some(d);
         let object = Arg::Literal(l);
-        let known = |x: &Claim| {
-            x.subject == c.subject && x.relation == c.relation && x.object == object
-        };
+        let known =
+            |x: &Claim| x.subject == c.subject && x.relation == c.relation && x.object == object;
         if out.iter().any(known) || extra.iter().any(known) {
             continue;
         }

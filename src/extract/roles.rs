@@ -37,7 +37,10 @@ fn described_leaders(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         {
             continue;
         }
-        if t.kids(m.head).iter().any(|&c| FORMER.contains(&t.form(c).as_str())) {
+        if t.kids(m.head)
+            .iter()
+            .any(|&c| FORMER.contains(&t.form(c).as_str()))
+        {
             continue;
         }
         let Some((relation, object)) = role_of(t, e, m.head) else {
