@@ -283,6 +283,16 @@ impl Vocabulary {
         self.declared.contains(iri)
     }
 
+    /// True when a phrase trigger is this verb-noun pair, alone or with a preposition
+    /// ("join force" for "join force with").
+    pub fn has_phrase_start(&self, start: &str) -> bool {
+        let start = normalize_phrase(start);
+        let with_space = format!("{start} ");
+        self.by_phrase
+            .keys()
+            .any(|p| *p == start || p.starts_with(&with_space))
+    }
+
     /// Maps a lemmatised relation phrase (`extend invitation to`, `meet with`, `take in`) to a
     /// relation: a core relation when a phrase or lemma trigger matches, else an open relation
     /// minted from the phrase.
@@ -337,8 +347,9 @@ impl Vocabulary {
 }
 
 /// Verbs that carry little meaning of their own before a nominalisation.
-pub const LIGHT_VERBS: [&str; 10] = [
+pub const LIGHT_VERBS: [&str; 15] = [
     "make", "give", "hold", "have", "take", "extend", "issue", "offer", "launch", "express",
+    "show", "voice", "conduct", "lodge", "file",
 ];
 
 /// Lower-cases and collapses spaces.

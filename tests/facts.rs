@@ -180,7 +180,10 @@ fn conjunctions_are_distributed() {
 fn relative_clauses_stand_for_their_noun() {
     check(&[(
         "France signed the accord, which Germany rejected.",
-        &["France | sign | accord | asserted"],
+        &[
+            "France | sign | accord | asserted",
+            "Germany | reject | accord | asserted",
+        ],
     )]);
 }
 
@@ -263,4 +266,67 @@ fn seed_claim_goldens() {
         "{} differ from the output; rerun with UPDATE_EXPECT=1 after checking the change",
         stale.join(", ")
     );
+}
+
+/// Issue 5: amount qualifiers, designations through predicate nominals, event dates,
+/// described leaders, relational nouns, reduced relatives, idioms and light verbs, and what
+/// they must not yield (time frames, the pro-verb "do").
+#[test]
+fn issue_5_constructions() {
+    check(&[
+        (
+            "Ruritania holds more than 3,000 tonnes of gold.",
+            &["Ruritania | hold | more than 3,000 tonnes of gold | asserted"],
+        ),
+        (
+            "Red Hand is a militant group that has been designated by Jane Doe as a terrorist organization.",
+            &["Jane Doe | designate | Red Hand | asserted"],
+        ),
+        (
+            "Jane Doe met John Roe in Paris on March 3, 2021.",
+            &[
+                "Jane Doe | meet | John Roe | asserted",
+                "Jane Doe | meet | March 3 | asserted",
+                "Jane Doe | meet | Paris | asserted",
+            ],
+        ),
+        (
+            "Ruritania's leader, Jane Doe, visited France.",
+            &[
+                "Jane Doe | lead | Ruritania | asserted",
+                "Jane Doe | visit | France | asserted",
+            ],
+        ),
+        (
+            "Ruritania strengthened its ties with France.",
+            &[
+                "Ruritania | strengthen with | France | asserted",
+                "Ruritania | strengthen | its ties | asserted",
+            ],
+        ),
+        (
+            "Jane Doe criticized the tariffs recently imposed by John Roe.",
+            &[
+                "Jane Doe | criticize | the tariffs | asserted",
+                "John Roe | impose | the tariffs | asserted",
+            ],
+        ),
+        (
+            "Jane Doe showed suspicion of John Roe.",
+            &["Jane Doe | show suspicion of | John Roe | asserted"],
+        ),
+        (
+            "Ruritania joined forces with France.",
+            &["Ruritania | partner with | France | asserted"],
+        ),
+        ("Ruritania has received aid over the past two decades.", &[]),
+        ("Jane Doe is doing it.", &[]),
+        (
+            "Jane Doe assured that France sent troops to Ruritania.",
+            &[
+                "France | send to | Ruritania | reported",
+                "France | send | troops | reported",
+            ],
+        ),
+    ]);
 }

@@ -12,8 +12,21 @@ use newsgraph_nlp::Sentence;
 /// Relative pronouns, replaced by the noun their clause modifies.
 const RELATIVE: [&str; 5] = ["who", "whom", "which", "that", "whose"];
 
+/// Nouns of a stretch of time: a phrase headed by one is a time frame.
+const TIME_UNITS: [&str; 11] = [
+    "second", "minute", "hour", "day", "week", "weekend", "month", "year", "decade", "century",
+    "period",
+];
+
 /// Nouns too vague to stand alone as an object ("part of", "one of").
-const VAGUE: [&str; 26] = [
+const VAGUE: [&str; 33] = [
+    "reason",
+    "moment",
+    "point",
+    "situation",
+    "extent",
+    "pleasure",
+    "matter",
     "one",
     "part",
     "way",
@@ -41,6 +54,26 @@ const VAGUE: [&str; 26] = [
     "stage",
     "step",
 ];
+
+/// Adverbs that qualify an amount ("more than 300", "nearly 2%") and stay in its phrase.
+const AMOUNT_ADVERBS: [&str; 13] = [
+    "more",
+    "less",
+    "fewer",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "over",
+    "under",
+    "some",
+    "just",
+];
+
+/// Nouns that stand for the country that owns them ("Ruritania's economy", "its military").
+const OWNER_NOUNS: [&str; 5] = ["economy", "military", "army", "navy", "forces"];
 
 /// The entity a token stands for, if any.
 pub(super) fn entity_of(t: &Tree<'_>, n: usize) -> Option<usize> {
@@ -75,6 +108,14 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
             }
         }
     }
+    // "Ruritania's economy is reliant on X": the economy's owner.
+    if OWNER_NOUNS.contains(&lemma.as_str())
+        && let Some(p) = t.kid(n, "nmod:poss")
+        && let Some(e) = t.entity_at(p)
+        && super::entity_type(t.cx, e) == Some(EntityType::Country)
+    {
+        return Some(e);
+    }
     // Apposition: "Jane Doe, a senator" — the senator is Jane Doe.
     if t.rel(n) == "appos"
         && let Some(h) = t.head(n)
@@ -89,6 +130,13 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
             return Some(e);
         }
     }
+    // A predicate nominal is its subject: in "X is a group that Y designated", the group is X.
+    if t.kid(n, "cop").is_some()
+        && let Some(s) = t.kid(n, "nsubj")
+        && s != n
+    {
+        return t.entity_at(s);
+    }
     None
 }
 
@@ -96,13 +144,19 @@ fn entity_inner(t: &Tree<'_>, n: usize, depth: usize) -> Option<usize> {
 pub(super) fn antecedent(t: &Tree<'_>, pron: usize) -> Option<usize> {
     let mut cur = pron;
     for _ in 0..4 {
-        let h = t.head(cur)?;
+        let Some(h) = t.head(cur) else { break };
         if t.rel(cur) == "acl:relcl" {
             return Some(h);
         }
         cur = h;
     }
-    None
+    // ", which ...", the clause attached elsewhere: the noun phrase before the comma.
+    let comma = pron.checked_sub(1)?;
+    if !matches!(t.form(comma).as_str(), "," | "—" | "–") || t.lemma(pron) == "that" {
+        return None;
+    }
+    let k = comma.checked_sub(1)?;
+    matches!(t.upos(k), Upos::Noun | Upos::Propn).then_some(k)
 }
 
 /// The country a person is head of state or government of, by a title in this document.
@@ -197,7 +251,12 @@ fn span_of(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
 /// coordination and trailing punctuation, and without its preposition.
 pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
     let mut r = span_of(t, n);
+    let has_num = t.toks[r.clone()].iter().any(|x| x.upos == Upos::Num);
     for &c in t.kids(n) {
+        // "more than 6,100 BTC", "nearly 2%": the qualifier belongs to the value.
+        if has_num && t.rel(c) == "advmod" && AMOUNT_ADVERBS.contains(&t.form(c).as_str()) {
+            continue;
+        }
         let rel = t.rel(c);
         if c > n
             && matches!(
@@ -243,10 +302,14 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     if !(matches!(head.upos, Upos::Noun | Upos::Propn | Upos::Num) || value_head) {
         return None;
     }
-    if r.is_empty() || r.len() > 10 {
+    if r.is_empty() || r.len() > if has_num { 12 } else { 10 } {
         return None;
     }
     if !has_num && VAGUE.contains(&t.lemma(n).as_str()) {
+        return None;
+    }
+    // "over the past two decades", "for three years": a time frame, not a participant.
+    if TIME_UNITS.contains(&t.lemma(n).as_str()) {
         return None;
     }
     let raw = t.text(r.clone());

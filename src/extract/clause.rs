@@ -54,6 +54,39 @@ const CONTROL_NOUNS: [&str; 8] = [
     "offer",
 ];
 
+/// Nouns of a relation between actors: the verb acts on the relation with the noun's "with"
+/// dependent ("strengthened its ties with X", "cut diplomatic relations with X").
+const RELATIONAL_NOUNS: [&str; 10] = [
+    "tie",
+    "link",
+    "relation",
+    "relationship",
+    "cooperation",
+    "partnership",
+    "alliance",
+    "contact",
+    "dialogue",
+    "friendship",
+];
+
+/// Verbs that praise or blame their object for a deed ("praised X for helping": X helped).
+const PRAISE_BLAME: [&str; 14] = [
+    "praise",
+    "commend",
+    "thank",
+    "congratulate",
+    "laud",
+    "applaud",
+    "criticize",
+    "criticise",
+    "blame",
+    "accuse",
+    "fault",
+    "punish",
+    "reward",
+    "condemn",
+];
+
 /// Verbs of receiving: with an event noun object, the subject is the noun's beneficiary
 /// ("won support from X" → X supports the subject).
 const RECEIVE: [&str; 11] = [
@@ -221,6 +254,15 @@ fn addressee(t: &Tree<'_>, w: usize) -> Option<usize> {
     })
 }
 
+/// The addressee of a control noun that is the object of `h` ("extended an invitation to X").
+fn control_addressee(t: &Tree<'_>, h: usize) -> Option<usize> {
+    let o = t.kid(h, "obj")?;
+    if !CONTROL_NOUNS.contains(&t.lemma(o).as_str()) {
+        return None;
+    }
+    addressee(t, o).or_else(|| addressee(t, h))
+}
+
 fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
     if depth > 6 {
         return Vec::new();
@@ -254,6 +296,10 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             surface_subject(t, h, depth)
         }
         "conj" => surface_subject(t, h, depth),
+        // "extended an invitation to X, to visit ...", parsed as a loose clause.
+        "parataxis" if t.mark_of(v).as_deref() == Some("to") => {
+            control_addressee(t, h).into_iter().collect()
+        }
         "advcl" => {
             let xpos = t.toks[v].xpos.as_str();
             let mark = t.mark_of(v).unwrap_or_default();
@@ -263,9 +309,13 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             }
             // "praised X for helping": the praised one did the helping.
             if mark == "for"
+                && PRAISE_BLAME.contains(&hl.as_str())
                 && let Some(o) = t.kid(h, "obj")
             {
                 return vec![o];
+            }
+            if let Some(x) = control_addressee(t, h) {
+                return vec![x];
             }
             surface_subject(t, h, depth)
         }
@@ -326,13 +376,16 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     let agents = subjects(t, v, 0);
     let lemma = t.lemma(v);
     if LINKING.contains(&lemma.as_str())
-        && let Some(x) = t.kid(v, "xcomp")
+        && let Some(x) = t
+            .kid(v, "xcomp")
+            .or_else(|| t.kid(v, "obj").filter(|&o| entity_of(t, o).is_none()))
         && matches!(t.upos(x), Upos::Noun | Upos::Adj | Upos::Propn | Upos::Num)
     {
         copular(t, x, &lemma, &agents, out, consumed);
         return;
     }
-    if agents.is_empty() {
+    // "do" stands for another verb ("that's why they're doing it").
+    if agents.is_empty() || lemma == "do" {
         return;
     }
     let inherited = !t.kids(v).iter().any(|&c| {
@@ -340,7 +393,8 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     });
     let base = verb_phrase(t, v);
     let mut objects: Vec<(usize, String, bool)> = Vec::new();
-    let obj = t.kid(v, "obj");
+    // An object with its own copula is a misread clause ("responded: it is a pleasure").
+    let obj = t.kid(v, "obj").filter(|&o| t.kid(o, "cop").is_none());
     if passive {
         if let Some(p) = t.kid(v, "nsubj:pass") {
             objects.push((p, String::new(), true));
@@ -348,16 +402,35 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
             && let Some(h) = t.head(v)
         {
             objects.push((h, String::new(), true));
+        } else if let Some(n) = noun_before(t, v) {
+            // "the tariffs recently imposed by X", the participle attached elsewhere.
+            objects.push((n, String::new(), true));
         }
     }
     let mut light_used = Vec::new();
     if let Some(o) = obj {
         if let Some((phrase, target)) = light_verb(t, v, o) {
-            consumed[o] = true;
             light_used.push(target);
             emit(t, v, &agents, target, &phrase, true, inherited, out);
+            // An idiom that means what its verb means ("sign a treaty with") keeps its object.
+            if LIGHT_VERBS.contains(&lemma.as_str())
+                || vocabulary().map(&phrase) != vocabulary().map(&base)
+            {
+                consumed[o] = true;
+            } else {
+                objects.push((o, String::new(), true));
+            }
         } else {
             objects.push((o, String::new(), true));
+            if entity_of(t, o).is_none() && RELATIONAL_NOUNS.contains(&t.lemma(o).as_str()) {
+                for &c in t.kids(o) {
+                    let case = t.case_of(c);
+                    if t.rel(c) == "nmod" && matches!(case.as_str(), "with" | "to") {
+                        let phrase = format!("{base} {} {case}", t.lemma(o));
+                        emit(t, v, &agents, c, &phrase, false, inherited, out);
+                    }
+                }
+            }
         }
     }
     // Relative clause with its object gapped: "the accord that Ruritania signed".
@@ -405,13 +478,24 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
     }
 }
 
+/// The noun right before a participle (adverbs between them skipped).
+fn noun_before(t: &Tree<'_>, v: usize) -> Option<usize> {
+    let mut k = v.checked_sub(1)?;
+    while t.upos(k) == Upos::Adv {
+        k = k.checked_sub(1)?;
+    }
+    matches!(t.upos(k), Upos::Noun | Upos::Propn).then_some(k)
+}
+
 /// "extend an invitation to X" → (invite, X); "hold talks with X" → (hold talk with, X).
 fn light_verb(t: &Tree<'_>, v: usize, o: usize) -> Option<(String, usize)> {
     let lemma = t.lemma(v);
-    if !LIGHT_VERBS.contains(&lemma.as_str()) || t.upos(o) != Upos::Noun {
+    let noun = t.lemma(o);
+    // A verb-noun idiom of the vocabulary ("join forces with") reads like a light verb.
+    let idiom = vocabulary().has_phrase_start(&format!("{lemma} {noun}"));
+    if !(LIGHT_VERBS.contains(&lemma.as_str()) || idiom) || t.upos(o) != Upos::Noun {
         return None;
     }
-    let noun = t.lemma(o);
     let from_noun = t.kids(o).iter().copied().filter(|&c| {
         t.rel(c).starts_with("nmod") && t.rel(c) != "nmod:poss" && !t.case_of(c).is_empty()
     });
@@ -606,6 +690,17 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         }
     }
     let governor = t.head(n);
+    if agents.is_empty()
+        && t.rel(n) == "obj"
+        && let Some(w) = governor
+    {
+        for &c in t.kids(w) {
+            if t.rel(c) == "obl" && t.case_of(c) == "from" && entity_of(t, c).is_some() {
+                agents.push(c);
+                from_agent = true;
+            }
+        }
+    }
     if agents.is_empty()
         && let Some(w) = governor
         && t.rel(n).starts_with("obl")

@@ -42,8 +42,9 @@ const NEGATING_HEADS: [&str; 9] = [
     "refuse", "decline", "fail", "deny", "reject", "stop", "cease", "avoid", "unable",
 ];
 /// Verbs of saying whose complement is reported speech.
-pub(super) const SPEECH: [&str; 24] = [
+pub(super) const SPEECH: [&str; 25] = [
     "say",
+    "assure",
     "tell",
     "report",
     "claim",
@@ -90,7 +91,10 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                 {
                     negated = true;
                 }
-                if lemma == "longer" && t.kids(c).iter().any(|&d| t.form(d) == "no") {
+                if (lemma == "longer" || form == "longer")
+                    && (t.kids(c).iter().any(|&d| t.form(d) == "no")
+                        || c.checked_sub(1).is_some_and(|b| t.form(b) == "no"))
+                {
                     negated = true;
                 }
                 if matches!(rel, "nsubj" | "nsubj:pass" | "obj")
@@ -141,6 +145,9 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                 hedged = true;
                 (own_neg, own_modal) = (false, false);
             }
+            // A participle with its own agent is a reduced relative misread as a complement
+            // ("seek relief from the tariffs imposed by X"): the head's modality is not its own.
+            "xcomp" if t.toks[cur].xpos == "VBN" && t.kid(cur, "obl:agent").is_some() => break,
             "xcomp" => {
                 if HEDGE_HEADS.contains(&hl.as_str()) {
                     hedged = true;

@@ -129,7 +129,34 @@ fn finish(t: &Tree<'_>, found: Vec<Candidate>) -> Vec<Claim> {
         }
         out.push(claim);
     }
+    event_dates(&mut out);
     out
+}
+
+/// The date of an event between actors is a fact of its own ("met Y on 3 May" → met on
+/// 2025-05-03): one date claim per subject and relation, beside the claim that carries it.
+fn event_dates(out: &mut Vec<Claim>) {
+    let mut extra: Vec<Claim> = Vec::new();
+    for c in out.iter() {
+        let (Some(d), Arg::Entity(_)) = (c.time, &c.object) else {
+            continue;
+        };
+        let mut l = crate::model::Literal::text(d.to_string(), crate::model::LiteralKind::Date);
+        l.date = Some(d);
+        let object = Arg::Literal(l);
+        let known =
+            |x: &Claim| x.subject == c.subject && x.relation == c.relation && x.object == object;
+        if out.iter().any(known) || extra.iter().any(known) {
+            continue;
+        }
+        extra.push(Claim {
+            object,
+            confidence: (c.confidence - 0.1).max(0.05),
+            place: None,
+            ..c.clone()
+        });
+    }
+    out.extend(extra);
 }
 
 /// The gold guideline's order: negated > hedged > reported > asserted.

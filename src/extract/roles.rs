@@ -21,6 +21,45 @@ const LEADER_NOUNS: [&str; 3] = ["leader", "ruler", "strongman"];
 pub(super) fn roles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
     titles(t, out);
     appositions(t, out);
+    described_leaders(t, out);
+}
+
+/// A leader described by role and resolved to a person ("the country's president said",
+/// "Ruritania's leader, who ..."): the person heads that country.
+fn described_leaders(t: &Tree<'_>, out: &mut Vec<Candidate>) {
+    let cx = t.cx;
+    for i in super::sentence_mentions(cx, t.s.index) {
+        let m = &cx.mentions[i];
+        let Some(e) = m.entity else { continue };
+        if m.kind != MentionKind::Description
+            || super::entity_type(cx, e) != Some(EntityType::Person)
+            || t.upos(m.head) != Upos::Noun
+        {
+            continue;
+        }
+        if t.kids(m.head)
+            .iter()
+            .any(|&c| FORMER.contains(&t.form(c).as_str()))
+        {
+            continue;
+        }
+        let Some((relation, object)) = role_of(t, e, m.head) else {
+            continue;
+        };
+        if !matches!(relation.local.as_str(), "headOfState" | "headOfGovernment") {
+            continue;
+        }
+        out.push(Candidate {
+            subject: e,
+            phrase: String::new(),
+            relation: Some(relation),
+            object,
+            predicate: m.head,
+            polarity: Some(Polarity::Asserted),
+            evidence: vec![m.head],
+            confidence: 0.7,
+        });
+    }
 }
 
 fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
@@ -33,6 +72,10 @@ fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         let (Some(e), Some(Some(title))) = (m.entity, cx.titles.get(i)) else {
             continue;
         };
+        // Only people hold titles: "will host Ruritania's president" gives a place no role.
+        if m.entity_type != EntityType::Person {
+            continue;
+        }
         let Some(role) = title_role(t, m.tokens.clone(), m.head, title) else {
             continue;
         };
@@ -199,9 +242,13 @@ fn appositions(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         }
         let Some(a) = t.head(b) else { continue };
         let (ea, eb) = (t.entity_at(a), t.entity_at(b));
+        let described = |k: usize| t.mention_at(k).is_some_and(|m| m.kind != MentionKind::Name);
         let (entity, role_tok) = match (ea, eb) {
             (Some(e), None) if t.upos(b) == Upos::Noun => (e, b),
             (None, Some(e)) if t.upos(a) == Upos::Noun => (e, a),
+            // "the country's leader, Jane Doe": the description is resolved to the name.
+            (Some(x), Some(y)) if x == y && t.upos(a) == Upos::Noun && described(a) => (x, a),
+            (Some(x), Some(y)) if x == y && t.upos(b) == Upos::Noun && described(b) => (x, b),
             _ => continue,
         };
         if let Some((relation, object)) = role_of(t, entity, role_tok) {

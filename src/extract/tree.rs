@@ -149,6 +149,7 @@ impl<'a> Tree<'a> {
         self.kids(v)
             .iter()
             .any(|&c| matches!(self.rel(c), "nsubj:pass" | "aux:pass" | "csubj:pass"))
-            || (self.rel(v) == "acl" && self.toks[v].xpos == "VBN")
+            || (self.toks[v].xpos == "VBN"
+                && (self.rel(v) == "acl" || self.kid(v, "obl:agent").is_some()))
     }
 }
