@@ -253,7 +253,7 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
     let mut r = span_of(t, n);
     let has_num = t.toks[r.clone()].iter().any(|x| x.upos == Upos::Num);
     for &c in t.kids(n) {
-        // "more than 6,100 BTC", "nearly 2%": the qualifier belongs to the value.
+        // "more than 5,000 tonnes", "nearly 2%": the qualifier belongs to the value.
         if has_num && t.rel(c) == "advmod" && AMOUNT_ADVERBS.contains(&t.form(c).as_str()) {
             continue;
         }
