@@ -49,16 +49,7 @@ fn described_leaders(t: &Tree<'_>, out: &mut Vec<Candidate>) {
         if !matches!(relation.local.as_str(), "headOfState" | "headOfGovernment") {
             continue;
         }
-        out.push(Candidate {
-            subject: e,
-            phrase: String::new(),
-            relation: Some(relation),
-            object,
-            predicate: m.head,
-            polarity: Some(Polarity::Asserted),
-            evidence: vec![m.head],
-            confidence: 0.7,
-        });
+        out.push(role_claim(e, relation, object, m.head, vec![m.head], 0.7));
     }
 }
 
@@ -98,16 +89,14 @@ fn titles(t: &Tree<'_>, out: &mut Vec<Candidate>) {
                 )
             }
         };
-        out.push(Candidate {
-            subject: e,
-            phrase: String::new(),
-            relation: Some(relation),
+        out.push(role_claim(
+            e,
+            relation,
             object,
-            predicate: m.head,
-            polarity: Some(Polarity::Asserted),
-            evidence: vec![role.first, m.tokens.end.saturating_sub(1)],
-            confidence: 0.9,
-        });
+            m.head,
+            vec![role.first, m.tokens.end.saturating_sub(1)],
+            0.9,
+        ));
     }
 }
 
@@ -252,16 +241,14 @@ fn appositions(t: &Tree<'_>, out: &mut Vec<Candidate>) {
             _ => continue,
         };
         if let Some((relation, object)) = role_of(t, entity, role_tok) {
-            out.push(Candidate {
-                subject: entity,
-                phrase: String::new(),
-                relation: Some(relation),
+            out.push(role_claim(
+                entity,
+                relation,
                 object,
-                predicate: role_tok,
-                polarity: Some(Polarity::Asserted),
-                evidence: vec![a, b],
-                confidence: 0.8,
-            });
+                role_tok,
+                vec![a, b],
+                0.8,
+            ));
         }
     }
 }
@@ -344,4 +331,25 @@ fn title_category(phrase: &str) -> Option<String> {
     g.title_category(&capitalised)
         .or_else(|| g.title_category(phrase))
         .map(str::to_owned)
+}
+
+/// A role or state claim: the construction itself asserts it, with its relation already chosen.
+fn role_claim(
+    subject: usize,
+    relation: Relation,
+    object: Arg,
+    predicate: usize,
+    evidence: Vec<usize>,
+    confidence: f32,
+) -> Candidate {
+    Candidate {
+        subject,
+        phrase: String::new(),
+        relation: Some(relation),
+        object,
+        predicate,
+        polarity: Some(Polarity::Asserted),
+        evidence,
+        confidence,
+    }
 }
