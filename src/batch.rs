@@ -306,17 +306,76 @@ impl IngestSummary {
 enum Slot {
     Failed(String),
     Unchanged(String),
-    Ready {
-        prepared: PreparedDocument,
-        sentences: usize,
-        facts: usize,
-        entities: usize,
-    },
+    Ready(Ready),
+}
+
+/// An analysed document, its quads built, waiting for the writer.
+struct Ready {
+    prepared: PreparedDocument,
+    sentences: usize,
+    facts: usize,
+    entities: usize,
+}
+
+/// A chunk whose new documents hold at least this many quads is stored through the bulk
+/// loader ([`GraphStore::put_new_documents`]: the index files are built apart and added at
+/// once), which takes about half the CPU of write batches (measured on the bench corpus) and
+/// leaves nothing in RocksDB's memtables. A smaller chunk is written one write batch per
+/// document, so that a small ingest commits, and `--list`s, document by document; the test
+/// corpora of `tests/crash.rs`, `tests/disk.rs` and `tests/concurrency.rs` (about 20,000
+/// quads for 64 documents) are written that way.
+pub const BULK_MIN_QUADS: usize = 25_000;
+/// Most quads in one bulk write: its index files are built in memory (about 1 KB a quad).
+pub const BULK_MAX_QUADS: usize = 100_000;
+/// Quads written through write batches between two flushes of RocksDB's memtables, which
+/// otherwise grow with the corpus (about 900 bytes a quad) up to 128 MB per index.
+pub const FLUSH_QUADS: usize = 100_000;
+
+/// Counts a stored document and lists it.
+fn record(summary: &mut IngestSummary, ready: &Ready, outcome: PutOutcome, list: bool) {
+    let word = match outcome {
+        PutOutcome::Added => {
+            summary.added += 1;
+            "added"
+        }
+        PutOutcome::Replaced => {
+            summary.replaced += 1;
+            "replaced"
+        }
+        PutOutcome::Unchanged => {
+            summary.unchanged += 1;
+            "unchanged"
+        }
+    };
+    list_outcome(list, word, ready.prepared.id());
+    summary.sentences += ready.sentences;
+    summary.facts += ready.facts;
+    summary.entities += ready.entities;
+}
+
+/// Stores a group of documents in one bulk write, then counts and lists them.
+fn store_group(
+    store: &GraphStore,
+    group: &mut Vec<Ready>,
+    ingested_at: &str,
+    summary: &mut IngestSummary,
+    list: bool,
+) -> Result<(), StoreError> {
+    if group.is_empty() {
+        return Ok(());
+    }
+    let outcomes =
+        store.put_new_documents(group.iter_mut().map(|r| &mut r.prepared), ingested_at)?;
+    for (ready, outcome) in group.drain(..).zip(outcomes) {
+        record(summary, &ready, outcome, list);
+    }
+    Ok(())
 }
 
 /// Reads, analyses and stores every source: analysis on the pool, writes in input order on
-/// one writer thread, one transaction per document, while the pool goes on with the next
-/// chunk. An unchanged document is skipped before analysis.
+/// one writer thread, while the pool goes on with the next chunk. Each document is stored
+/// whole or not at all: alone in a write batch, or with the other new documents of a large
+/// chunk in one bulk write. An unchanged document is skipped before analysis.
 pub fn ingest(
     store: &GraphStore,
     sources: &[Source],
@@ -333,45 +392,64 @@ pub fn ingest(
     std::thread::scope(|scope| {
         let writer = scope.spawn(|| -> Result<IngestSummary, BatchError> {
             let mut summary = IngestSummary::default();
+            let mut unflushed = 0;
+            let mut group: Vec<Ready> = Vec::new();
             for chunk in rx {
                 let n = chunk.len() as u64;
+                let quads: usize = chunk
+                    .iter()
+                    .map(|s| match s {
+                        Slot::Ready(r) => r.prepared.quad_count(),
+                        _ => 0,
+                    })
+                    .sum();
+                let bulk = quads >= BULK_MIN_QUADS;
+                let mut group_quads = 0;
                 for slot in chunk {
                     match slot {
                         Slot::Failed(e) => summary.failures.push(e),
                         Slot::Unchanged(id) => {
+                            // Listed in input order: the documents before it go first.
+                            store_group(
+                                store,
+                                &mut group,
+                                ingested_at,
+                                &mut summary,
+                                options.list,
+                            )?;
+                            group_quads = 0;
                             summary.unchanged += 1;
                             list_outcome(options.list, "unchanged", &id);
                         }
-                        Slot::Ready {
-                            prepared,
-                            sentences,
-                            facts,
-                            entities,
-                        } => {
-                            if let Some(bar) = &bar {
-                                bar.set_message(prepared.id().to_owned());
+                        Slot::Ready(ready) if bulk => {
+                            group_quads += ready.prepared.quad_count();
+                            group.push(ready);
+                            if group_quads >= BULK_MAX_QUADS {
+                                store_group(
+                                    store,
+                                    &mut group,
+                                    ingested_at,
+                                    &mut summary,
+                                    options.list,
+                                )?;
+                                group_quads = 0;
                             }
-                            let outcome = match store.put_prepared(&prepared, ingested_at)? {
-                                PutOutcome::Added => {
-                                    summary.added += 1;
-                                    "added"
-                                }
-                                PutOutcome::Replaced => {
-                                    summary.replaced += 1;
-                                    "replaced"
-                                }
-                                PutOutcome::Unchanged => {
-                                    summary.unchanged += 1;
-                                    "unchanged"
-                                }
-                            };
-                            list_outcome(options.list, outcome, prepared.id());
-                            summary.sentences += sentences;
-                            summary.facts += facts;
-                            summary.entities += entities;
+                        }
+                        Slot::Ready(ready) => {
+                            if let Some(bar) = &bar {
+                                bar.set_message(ready.prepared.id().to_owned());
+                            }
+                            let outcome = store.put_prepared(&ready.prepared, ingested_at)?;
+                            record(&mut summary, &ready, outcome, options.list);
+                            unflushed += ready.prepared.quad_count();
+                            if unflushed >= FLUSH_QUADS {
+                                store.flush()?;
+                                unflushed = 0;
+                            }
                         }
                     }
                 }
+                store_group(store, &mut group, ingested_at, &mut summary, options.list)?;
                 if let Some(bar) = &bar {
                     bar.inc(n);
                 }
@@ -424,12 +502,12 @@ pub fn ingest(
             let mut prepared: Vec<Option<Slot>> = pool.install(|| {
                 docs.into_par_iter()
                     .map(|a| {
-                        Some(Slot::Ready {
+                        Some(Slot::Ready(Ready {
                             sentences: a.sentences.len(),
                             facts: a.claims.len(),
                             entities: a.entities.len(),
                             prepared: PreparedDocument::new(&a),
-                        })
+                        }))
                     })
                     .collect()
             });
@@ -498,5 +576,63 @@ mod tests {
         let sources: Vec<Source> = (0..150).map(|i| Source::Stdin(format!("d{i}"))).collect();
         assert_eq!(chunks(&sources), vec![0..64, 64..128, 128..150]);
         assert_eq!(chunks(&[]), Vec::<std::ops::Range<usize>>::new());
+    }
+    /// A chunk of [`BULK_MIN_QUADS`] or more goes in by one bulk write and stores exactly
+    /// the quads `extract` prints, each document with its ingest-log entry.
+    #[test]
+    fn a_large_chunk_is_stored_as_extracted() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources: Vec<Source> = (0..64)
+            .map(|i| {
+                let p = dir.path().join(format!("doc-{i:03}.txt"));
+                let mut text = format!("Talks number {i}\n\n");
+                for k in 0..4 {
+                    text.push_str(&format!(
+                        "Jane Doe met John Roe in Ruritania on May {d}, 2021. Doe did not pay \
+                         Roe Holdings. John Roe said Roe Holdings would sign an agreement with \
+                         Freedonia. The Ruritanian government arrested Roe after the meeting. \
+                         Freedonia may send troops to Ruritania, Doe warned.\n\n",
+                        d = (i + k) % 28 + 1
+                    ));
+                }
+                std::fs::write(&p, text).unwrap();
+                Source::File(p)
+            })
+            .collect();
+        let at = "2000-01-01T00:00:00Z";
+        let store = GraphStore::memory().unwrap();
+        let summary = ingest(&store, &sources, BatchOptions::default(), at).unwrap();
+        assert_eq!((summary.added, summary.failures.len()), (64, 0));
+        let lines = |bytes: Vec<u8>| {
+            let mut v: Vec<String> = String::from_utf8(bytes)
+                .unwrap()
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            v.sort();
+            v
+        };
+        let mut stored = Vec::new();
+        store::write_nquads(&store.sorted_quads(false).unwrap(), &mut stored).unwrap();
+        let mut extracted = Vec::new();
+        extract(
+            &sources,
+            ExtractFormat::Nquads,
+            BatchOptions::default(),
+            &mut extracted,
+        )
+        .unwrap();
+        let (stored, extracted) = (lines(stored), lines(extracted));
+        assert!(stored.len() >= BULK_MIN_QUADS, "{} quads", stored.len());
+        assert!(stored == extracted, "the store differs from extract");
+        assert_eq!(store.document_ids().unwrap().len(), 64);
+        let log = store.sorted_quads(true).unwrap();
+        let logged = log
+            .iter()
+            .filter(|q| q.graph_name.to_string() == format!("<{}>", crate::ontology::INGEST_GRAPH))
+            .count();
+        assert_eq!(logged, 128);
+        let again = ingest(&store, &sources, BatchOptions::default(), at).unwrap();
+        assert_eq!((again.added, again.unchanged), (0, 64));
     }
 }

@@ -93,13 +93,19 @@ impl PreparedDocument {
         Self {
             id: a.doc.id.clone(),
             hash: a.doc.hash.clone(),
-            quads: document_quads(a),
+            // The store keeps quads in its own order and once each: no sort, no dedup.
+            quads: unsorted_document_quads(a),
         }
     }
 
     /// The document id.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Number of quads to write (the ingest log's aside).
+    pub fn quad_count(&self) -> usize {
+        self.quads.len()
     }
 }
 
@@ -114,6 +120,17 @@ impl GraphStore {
     #[cfg(feature = "rocksdb")]
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let inner = Store::open(dir).map_err(|e| open_error(dir, e))?;
+        // A bulk write killed midway leaves its unfinished index files (`bulk-*.sst`, which
+        // RocksDB does not know) behind; this process holds the lock, so none is in use.
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with("bulk-") && name.ends_with(".sst") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let s = Self { inner };
         // Loading the ontology is the first write: a full disk or a read-only store shows
         // here, and the error names the store.
@@ -255,20 +272,7 @@ impl GraphStore {
         }
         let g = named(&ontology::doc_iri(&doc.id));
         let log = named(INGEST_GRAPH);
-        let log_quads = [
-            Quad::new(
-                g.clone(),
-                named(&format!("{PROV}generatedAtTime")),
-                Literal::new_typed_literal(ingested_at, xsd::DATE_TIME),
-                log.clone(),
-            ),
-            Quad::new(
-                g.clone(),
-                named(&format!("{NS}ingestedWith")),
-                Literal::new_simple_literal(concat!("newsgraph ", env!("CARGO_PKG_VERSION"))),
-                log.clone(),
-            ),
-        ];
+        let log_quads = log_quads(&doc.id, ingested_at);
         if old.is_none()
             && !self.inner.contains_named_graph(&g)?
             && self
@@ -298,6 +302,56 @@ impl GraphStore {
         } else {
             PutOutcome::Added
         })
+    }
+
+    /// Writes documents in one atomic step through RocksDB's file ingestion (Oxigraph's bulk
+    /// loader): the index files of the whole group are built apart and added together, so
+    /// every document is stored whole or not at all, as with [`GraphStore::put_prepared`],
+    /// but without the write-ahead log, memtable inserts and a later flush, and with each
+    /// string written once per group instead of once per quad. The quads of the documents
+    /// so written are moved out of them. A document already stored, or a second one with the
+    /// same id, goes through [`GraphStore::put_prepared`] after the group. The outcomes come
+    /// in the order of `docs`.
+    pub fn put_new_documents<'a>(
+        &self,
+        docs: impl IntoIterator<Item = &'a mut PreparedDocument>,
+        ingested_at: &str,
+    ) -> Result<Vec<PutOutcome>, StoreError> {
+        let mut outcomes = Vec::new();
+        let mut fresh_ids = std::collections::HashSet::new();
+        let mut later = Vec::new();
+        let mut quads = Vec::new();
+        for doc in docs {
+            outcomes.push(PutOutcome::Added);
+            if fresh_ids.contains(&doc.id) || !self.is_absent(&doc.id)? {
+                later.push((outcomes.len() - 1, &*doc));
+                continue;
+            }
+            quads.append(&mut doc.quads);
+            quads.extend(log_quads(&doc.id, ingested_at));
+            fresh_ids.insert(doc.id.clone());
+        }
+        if !quads.is_empty() {
+            let mut loader = self.inner.bulk_loader().with_num_threads(1);
+            loader.load_quads(quads)?;
+            loader.commit()?;
+        }
+        for (i, doc) in later {
+            outcomes[i] = self.put_prepared(doc, ingested_at)?;
+        }
+        Ok(outcomes)
+    }
+
+    /// True when nothing of the document is stored: no graph, no ingest-log entry.
+    fn is_absent(&self, doc_id: &str) -> Result<bool, StoreError> {
+        let g = named(&ontology::doc_iri(doc_id));
+        let log = named(INGEST_GRAPH);
+        Ok(!self.inner.contains_named_graph(&g)?
+            && self
+                .inner
+                .quads_for_pattern(Some((&g).into()), None, None, Some((&log).into()))
+                .next()
+                .is_none())
     }
 
     /// Flushes pending writes to disk.
@@ -708,8 +762,37 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The quads that represent an analysed document in its graph (without the ingest log).
+/// The ingest-log quads of a document: when and by what it was stored.
+fn log_quads(doc_id: &str, ingested_at: &str) -> [Quad; 2] {
+    let g = named(&ontology::doc_iri(doc_id));
+    let log = named(INGEST_GRAPH);
+    [
+        Quad::new(
+            g.clone(),
+            named(&format!("{PROV}generatedAtTime")),
+            Literal::new_typed_literal(ingested_at, xsd::DATE_TIME),
+            log.clone(),
+        ),
+        Quad::new(
+            g,
+            named(&format!("{NS}ingestedWith")),
+            Literal::new_simple_literal(concat!("newsgraph ", env!("CARGO_PKG_VERSION"))),
+            log,
+        ),
+    ]
+}
+
+/// The quads that represent an analysed document in its graph (without the ingest log),
+/// sorted by their N-Quads form and without repeats.
 pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
+    let mut out = unsorted_document_quads(a);
+    out.sort_by_cached_key(|q| q.to_string());
+    out.dedup();
+    out
+}
+
+/// [`document_quads`] in the order they are made, possibly with repeats.
+fn unsorted_document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
     let doc_iri = ontology::doc_iri(&a.doc.id);
     let g = named(&doc_iri);
     let d = named(&doc_iri);
@@ -877,8 +960,6 @@ pub fn document_quads(a: &AnalyzedDocument) -> Vec<Quad> {
             Literal::new_simple_literal(label).into(),
         );
     }
-    out.sort_by_cached_key(|q| q.to_string());
-    out.dedup();
     out
 }
 
@@ -970,4 +1051,60 @@ pub fn write_dump(
     }
     w.finish()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT: &str = "2000-01-01T00:00:00Z";
+
+    fn prepared(id: &str, text: &str) -> PreparedDocument {
+        PreparedDocument::new(&crate::pipeline::analyze_text(id, text))
+    }
+
+    #[test]
+    fn a_bulk_write_stores_what_write_batches_store() {
+        let texts = [
+            (
+                "a",
+                "Jane Doe met John Roe in Ruritania on May 3, 2021. Doe did not pay Roe Holdings.",
+            ),
+            (
+                "b",
+                "The Ruritanian government arrested John Roe. Freedonia may send troops to Ruritania.",
+            ),
+            // A second version of `a` in the same group: stored after it, replacing it.
+            ("a", "Jane Doe visited Freedonia on June 1, 2021."),
+        ];
+        let one_by_one = GraphStore::memory().unwrap();
+        for (id, text) in texts {
+            one_by_one.put_prepared(&prepared(id, text), AT).unwrap();
+        }
+        let bulk = GraphStore::memory().unwrap();
+        // Already stored: unchanged, not written twice.
+        bulk.put_prepared(&prepared("b", texts[1].1), AT).unwrap();
+        let mut docs: Vec<PreparedDocument> =
+            texts.iter().map(|(id, text)| prepared(id, text)).collect();
+        let outcomes = bulk.put_new_documents(docs.iter_mut(), AT).unwrap();
+        assert_eq!(
+            outcomes,
+            [
+                PutOutcome::Added,
+                PutOutcome::Unchanged,
+                PutOutcome::Replaced
+            ]
+        );
+        // Document graphs and ingest log (the ontology graph has blank nodes of its own).
+        let written = |s: &GraphStore| -> Vec<Quad> {
+            let ontology = GraphName::NamedNode(named(ONTOLOGY_GRAPH));
+            let quads = s.sorted_quads(true).unwrap();
+            quads
+                .into_iter()
+                .filter(|q| q.graph_name != ontology)
+                .collect()
+        };
+        assert_eq!(written(&bulk), written(&one_by_one));
+        assert_eq!(bulk.document_ids().unwrap(), ["a", "b"]);
+    }
 }

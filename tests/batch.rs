@@ -218,6 +218,53 @@ fn shards_partition_the_input() {
     assert!(sharded == single, "sharded ingest differs");
 }
 
+/// A chunk of 25,000 quads or more goes in as one bulk write: it stores exactly what `extract`
+/// prints, with every document's ingest-log entry, and reads as unchanged the next time.
+#[test]
+fn a_large_chunk_is_stored_whole_by_one_bulk_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    common::write_corpus(&docs, 64);
+    // Each article three times over: about 900 quads a document, 55,000 for the chunk.
+    for e in std::fs::read_dir(&docs).unwrap() {
+        let p = e.unwrap().path();
+        let t = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, format!("{t}\n{t}\n{t}")).unwrap();
+    }
+    let store = dir.path().join("store");
+    let out = stdout_of(newsgraph(&store).arg("ingest").arg(&docs));
+    assert!(
+        out.starts_with("64 documents: 64 added, 0 replaced, 0 unchanged, 0 failed;"),
+        "{out}"
+    );
+    let sorted_lines = |s: String| {
+        let mut v: Vec<String> = s.lines().map(str::to_owned).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let stored = sorted_lines(stdout_of(
+        newsgraph(&store).args(["export", "--format", "nquads"]),
+    ));
+    let extracted = sorted_lines(stdout_of(
+        newsgraph(&store)
+            .arg("extract")
+            .arg(&docs)
+            .args(["--format", "nquads"]),
+    ));
+    assert!(stored.len() > 25_000, "{} quads", stored.len());
+    assert!(stored == extracted, "the store differs from extract");
+    let snap = common::snapshot(&store).unwrap();
+    assert_eq!(snap.graphs.len(), 64);
+    assert_eq!(snap.logged.len(), 64);
+    assert!(snap.logged.values().all(|&n| n == 2), "{:?}", snap.logged);
+    let again = stdout_of(newsgraph(&store).arg("ingest").arg(&docs));
+    assert!(
+        again.starts_with("64 documents: 0 added, 0 replaced, 64 unchanged, 0 failed;"),
+        "{again}"
+    );
+}
+
 /// The quads with every entity IRI replaced by `<entity>`, leaving out the entities' own
 /// descriptions (label, type, aliases), which follow cross-document linking.
 fn without_entity_iris<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
