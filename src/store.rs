@@ -103,7 +103,7 @@ impl PreparedDocument {
         &self.id
     }
 
-    /// Number of quads to write (the ingest log's aside).
+    /// Number of quads to write, not counting the ingest-log entry.
     pub fn quad_count(&self) -> usize {
         self.quads.len()
     }
