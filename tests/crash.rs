@@ -4,15 +4,24 @@
 
 mod common;
 
-use common::{Snapshot, check_all_or_nothing, snapshot, write_corpus};
+use common::{Snapshot, check_all_or_nothing, snapshot, write_corpus_sized};
+use newsgraph::batch::{BULK_MIN_QUADS, CHUNK_DOCUMENTS};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const DOCUMENTS: usize = 60;
-const TRIALS: usize = 20;
 const SEED: u64 = 0x5eed_c0ff_ee15_2026;
+
+/// One crash experiment: a corpus, and how many kills to try on it.
+struct Plan {
+    documents: usize,
+    /// Paragraphs a document (about 300 quads each).
+    paragraphs: usize,
+    trials: usize,
+    /// Listed trials kill after the K-th listed document, K drawn from `1..=most_listed`.
+    most_listed: usize,
+}
 
 fn ingest(store: &Path, corpus: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_newsgraph"));
@@ -49,11 +58,36 @@ fn stats(store: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Small documents, 60 in one chunk of about 20,000 quads: each document is its own write
+/// batch, committed and listed one by one.
 #[test]
 fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
+    crash_trials(&Plan {
+        documents: 60,
+        paragraphs: 1,
+        trials: 20,
+        most_listed: 58,
+    });
+}
+
+/// Larger documents, 128 in two chunks of about 50,000 quads: each chunk is one bulk write
+/// (RocksDB file ingestion), so a kill lands while index files are being built or added.
+/// Listed kills come after the first chunk is listed, while the second is analysed or written.
+#[test]
+fn sigkill_during_bulk_ingest_leaves_whole_documents_and_a_resumable_store() {
+    crash_trials(&Plan {
+        documents: 128,
+        paragraphs: 3,
+        trials: 10,
+        most_listed: 64,
+    });
+}
+
+fn crash_trials(plan: &Plan) {
+    let (documents, trials) = (plan.documents, plan.trials);
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    write_corpus(&corpus, DOCUMENTS);
+    write_corpus_sized(&corpus, documents, plan.paragraphs);
 
     // The uninterrupted run: what every store must end up as.
     let reference = dir.path().join("reference");
@@ -66,13 +100,21 @@ fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
         String::from_utf8_lossy(&out.stderr)
     );
     let complete: Snapshot = snapshot(&reference).unwrap();
-    assert_eq!(complete.graphs.len(), DOCUMENTS);
+    assert_eq!(complete.graphs.len(), documents);
+    // Which write path the plan drives: a chunk of documents over the bulk threshold or not.
+    let quads: usize = complete.graphs.values().map(Vec::len).sum();
+    let per_chunk = quads * CHUNK_DOCUMENTS / documents;
+    assert_eq!(
+        per_chunk >= BULK_MIN_QUADS,
+        plan.paragraphs > 1,
+        "{per_chunk} quads a chunk"
+    );
     let reference_stats = stats(&reference);
 
     let mut state = SEED;
     let mut partial_trials = 0;
     let mut listed_trials = 0;
-    for trial in 0..TRIALS {
+    for trial in 0..trials {
         let store = dir.path().join(format!("trial-{trial}"));
         // Even trials: kill points spread over the whole run, start-up and store creation
         // included. Odd trials: kill after the K-th document is listed as stored, plus up to
@@ -80,8 +122,8 @@ fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
         // as on a slow one, and every listed document must have survived it.
         let listed = trial % 2 == 1;
         let (delay, after) = if listed {
-            let per_document = full_run.as_micros() as u64 / DOCUMENTS as u64;
-            let after = 1 + (next(&mut state) % (DOCUMENTS as u64 - 2)) as usize;
+            let per_document = full_run.as_micros() as u64 / documents as u64;
+            let after = 1 + (next(&mut state) % plan.most_listed as u64) as usize;
             (
                 Duration::from_micros(next(&mut state) % (per_document + 1)),
                 after,
@@ -125,7 +167,7 @@ fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
             present >= seen,
             "trial {trial}: {seen} documents were listed as stored, {present} survived the kill"
         );
-        if listed && !finished && present > 0 && present < DOCUMENTS {
+        if listed && !finished && present > 0 && present < documents {
             partial_trials += 1;
         }
 
@@ -138,8 +180,8 @@ fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
         );
         let summary = String::from_utf8(out.stdout).unwrap();
         let expected = format!(
-            "{DOCUMENTS} documents: {} added, 0 replaced, {present} unchanged, 0 failed;",
-            DOCUMENTS - present
+            "{documents} documents: {} added, 0 replaced, {present} unchanged, 0 failed;",
+            documents - present
         );
         assert!(summary.starts_with(&expected), "trial {trial}: {summary}");
         let resumed = snapshot(&store).unwrap();
@@ -147,7 +189,7 @@ fn sigkill_during_ingest_leaves_whole_documents_and_a_resumable_store() {
             resumed.graphs, complete.graphs,
             "trial {trial}: resumed store differs"
         );
-        assert_eq!(resumed.logged.len(), DOCUMENTS, "trial {trial}");
+        assert_eq!(resumed.logged.len(), documents, "trial {trial}");
         assert_eq!(stats(&store), reference_stats, "trial {trial}");
         std::fs::remove_dir_all(&store).unwrap();
     }

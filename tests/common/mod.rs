@@ -136,6 +136,12 @@ pub fn facts(a: &AnalyzedDocument) -> Vec<(String, String, String, String)> {
 /// A corpus of `n` small invented news documents written into `dir` as `doc-NNN.txt`, each
 /// with different actors, so that every document has its own facts and entities.
 pub fn write_corpus(dir: &std::path::Path, n: usize) {
+    write_corpus_sized(dir, n, 1);
+}
+
+/// [`write_corpus`] with `paragraphs` paragraphs a document, each with its own cast, so that
+/// a document holds about 300 quads a paragraph.
+pub fn write_corpus_sized(dir: &std::path::Path, n: usize, paragraphs: usize) {
     const FIRST: [&str; 10] = [
         "Jane", "John", "Mara", "Alan", "Ines", "Oskar", "Lena", "Tomas", "Rhea", "Victor",
     ];
@@ -145,20 +151,23 @@ pub fn write_corpus(dir: &std::path::Path, n: usize) {
     const PLACES: [&str; 5] = ["Ruritania", "Freedonia", "Elbonia", "Genovia", "Latveria"];
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..n {
-        let a = format!("{} {}", FIRST[i % 10], LAST[i % 9]);
-        let b = format!("{} {}", FIRST[(i + 3) % 10], LAST[(i + 5) % 9]);
-        let place = PLACES[i % 5];
-        let other = PLACES[(i + 2) % 5];
-        let org = format!("{} Holdings", LAST[(i + 7) % 9]);
-        let text = format!(
-            "Talks number {i} in {place}\n\n\
-             {a} met {b} in {place} on May {day}, 2021. {a} did not pay {org}. \
-             {b} said {org} would sign an agreement with {other}. \
-             The {place} government arrested {b} after the meeting. \
-             {org} hired {a} as an adviser, officials said. \
-             {other} may send troops to {place}, {a} warned.\n",
-            day = i % 28 + 1
-        );
+        let mut text = format!("Talks number {i} in {}\n", PLACES[i % 5]);
+        for k in 0..paragraphs {
+            let j = i + 7 * k;
+            let a = format!("{} {}", FIRST[j % 10], LAST[j % 9]);
+            let b = format!("{} {}", FIRST[(j + 3) % 10], LAST[(j + 5) % 9]);
+            let place = PLACES[j % 5];
+            let other = PLACES[(j + 2) % 5];
+            let org = format!("{} Holdings", LAST[(j + 7) % 9]);
+            text.push_str(&format!(
+                "\n{a} met {b} in {place} on May {day}, 2021. {a} did not pay {org}. \
+                 {b} said {org} would sign an agreement with {other}. \
+                 The {place} government arrested {b} after the meeting. \
+                 {org} hired {a} as an adviser, officials said. \
+                 {other} may send troops to {place}, {a} warned.\n",
+                day = j % 28 + 1
+            ));
+        }
         std::fs::write(dir.join(format!("doc-{i:03}.txt")), text).unwrap();
     }
 }
