@@ -394,6 +394,9 @@ pub fn ingest(
             let mut summary = IngestSummary::default();
             let mut unflushed = 0;
             let mut group: Vec<Ready> = Vec::new();
+            let write_group = |group: &mut Vec<Ready>, summary: &mut IngestSummary| {
+                store_group(store, group, ingested_at, summary, options.list)
+            };
             for chunk in rx {
                 let n = chunk.len() as u64;
                 let quads: usize = chunk
@@ -404,35 +407,21 @@ pub fn ingest(
                     })
                     .sum();
                 let bulk = quads >= BULK_MIN_QUADS;
-                let mut group_quads = 0;
                 for slot in chunk {
                     match slot {
                         Slot::Failed(e) => summary.failures.push(e),
                         Slot::Unchanged(id) => {
                             // Listed in input order: the documents before it go first.
-                            store_group(
-                                store,
-                                &mut group,
-                                ingested_at,
-                                &mut summary,
-                                options.list,
-                            )?;
-                            group_quads = 0;
+                            write_group(&mut group, &mut summary)?;
                             summary.unchanged += 1;
                             list_outcome(options.list, "unchanged", &id);
                         }
                         Slot::Ready(ready) if bulk => {
-                            group_quads += ready.prepared.quad_count();
                             group.push(ready);
+                            let group_quads: usize =
+                                group.iter().map(|r| r.prepared.quad_count()).sum();
                             if group_quads >= BULK_MAX_QUADS {
-                                store_group(
-                                    store,
-                                    &mut group,
-                                    ingested_at,
-                                    &mut summary,
-                                    options.list,
-                                )?;
-                                group_quads = 0;
+                                write_group(&mut group, &mut summary)?;
                             }
                         }
                         Slot::Ready(ready) => {
@@ -449,7 +438,7 @@ pub fn ingest(
                         }
                     }
                 }
-                store_group(store, &mut group, ingested_at, &mut summary, options.list)?;
+                write_group(&mut group, &mut summary)?;
                 if let Some(bar) = &bar {
                     bar.inc(n);
                 }
