@@ -877,15 +877,49 @@ fn antecedent(
             .and_then(|s| s.parse.tokens.get(m.head))
             .is_some_and(|t| t.deprel.starts_with("nsubj"))
     };
-    // "Doe thanked him": an object pronoun is not the subject of its own clause.
+    // "Doe thanked him", "Doe visited Roe and called him": an object pronoun is not the
+    // subject of its own clause, nor the shared subject of the verb it is coordinated with.
+    let clause_heads: Vec<usize> = {
+        let mut v = vec![tok.head];
+        let verb = tok.head.checked_sub(1).and_then(|h| s.parse.tokens.get(h));
+        if let Some(verb) = verb
+            && verb.deprel == "conj"
+            && !s
+                .parse
+                .tokens
+                .iter()
+                .any(|t| t.head == tok.head && t.deprel.starts_with("nsubj"))
+        {
+            v.push(verb.head);
+        }
+        v
+    };
     let own_subject = |m: &Mention| {
         m.sentence == p.sentence
             && matches!(tok.deprel.as_str(), "obj" | "iobj" | "obl")
             && sentences
                 .get(m.sentence)
                 .and_then(|s| s.parse.tokens.get(m.head))
-                .is_some_and(|t| t.deprel.starts_with("nsubj") && t.head == tok.head)
+                .is_some_and(|t| t.deprel.starts_with("nsubj") && clause_heads.contains(&t.head))
     };
+    // "Director Jane Doe and his deputy John Roe": the possessive of a conjunct's noun is
+    // the conjunct before it.
+    if tok.deprel == "nmod:poss"
+        && p.entity_type == EntityType::Person
+        && let Some(noun) = tok.head.checked_sub(1).and_then(|h| s.parse.tokens.get(h))
+        && noun.deprel == "conj"
+    {
+        let first = noun.head.checked_sub(1);
+        let hit = mentions.iter().find(|m| {
+            m.sentence == p.sentence
+                && m.kind != MentionKind::Pronoun
+                && Some(m.head) == first
+                && m.entity.is_some_and(agrees)
+        });
+        if let Some(m) = hit {
+            return m.entity;
+        }
+    }
     for back in 0..3 {
         let Some(sent) = p.sentence.checked_sub(back) else {
             break;
@@ -905,6 +939,13 @@ fn antecedent(
             .collect();
         if cands.is_empty() {
             continue;
+        }
+        // "they" with several groups before it and none the subject: ambiguous, left unlinked.
+        if r.plural && p.entity_type != EntityType::Person && !cands.iter().any(|m| is_subject(m)) {
+            let distinct: BTreeSet<usize> = cands.iter().filter_map(|m| m.entity).collect();
+            if distinct.len() > 1 {
+                return None;
+            }
         }
         let best = cands
             .iter()
@@ -1042,7 +1083,7 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
     }
     // Leaders' governments.
     for d in docs.iter_mut() {
-        let mut links: Vec<(usize, String)> = Vec::new();
+        let mut links: Vec<(usize, String, usize)> = Vec::new();
         for (i, m) in d.mentions.iter().enumerate() {
             if m.entity.is_some() || m.kind != MentionKind::Description {
                 continue;
@@ -1074,10 +1115,10 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
                 && countries.len() == 1
                 && let Some(c) = countries.iter().next()
             {
-                links.push((i, c.clone()));
+                links.push((i, c.clone(), leader));
             }
         }
-        for (i, c) in links {
+        for (i, c, leader) in links {
             let g = gazetteer();
             let (label, wd) = match g.country(&c) {
                 Some(x) => (x.name.clone(), x.wikidata.clone()),
@@ -1100,8 +1141,50 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
             d.mentions[i].entity = Some(e);
             let text = d.mentions[i].text.clone();
             *d.entities[e].aliases.entry(text).or_default() += 1;
+            government_claims(d, i, leader, e);
         }
     }
+}
+
+/// Claims were extracted before the batch linked a leader's government to its country, and
+/// read "the Doe administration" as Doe: in that sentence, when the leader is mentioned only
+/// inside the government's name, the claims about the leader are about the country.
+fn government_claims(d: &mut AnalyzedDocument, gov: usize, leader: usize, country: usize) {
+    let g = &d.mentions[gov];
+    let (sentence, span) = (g.sentence, g.span);
+    let elsewhere = d.mentions.iter().any(|m| {
+        m.sentence == sentence
+            && m.entity == Some(leader)
+            && (m.span.start < span.start || m.span.end > span.end)
+    });
+    if elsewhere {
+        return;
+    }
+    let swap = |a: &mut crate::model::Arg| {
+        if *a == crate::model::Arg::Entity(leader) {
+            *a = crate::model::Arg::Entity(country);
+        }
+    };
+    for c in d.claims.iter_mut().filter(|c| c.sentence == sentence) {
+        swap(&mut c.subject);
+        swap(&mut c.object);
+        if c.attribution == Some(leader) {
+            c.attribution = Some(country);
+        }
+    }
+    d.claims.retain(|c| c.sentence != sentence || c.subject != c.object);
+    let mut seen: Vec<(crate::model::Arg, String, crate::model::Arg)> = Vec::new();
+    d.claims.retain(|c| {
+        if c.sentence != sentence {
+            return true;
+        }
+        let k = (c.subject.clone(), c.relation.local.clone(), c.object.clone());
+        if seen.contains(&k) {
+            return false;
+        }
+        seen.push(k);
+        true
+    });
 }
 
 #[cfg(test)]

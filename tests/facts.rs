@@ -321,6 +321,66 @@ fn issue_5_constructions() {
         ),
         ("Ruritania has received aid over the past two decades.", &[]),
         ("Jane Doe is doing it.", &[]),
+        // Object pronouns: not the coordinated verb's subject; "it" is not an actor.
+        (
+            "Jane Doe visited John Roe and called him a friend.",
+            &[
+                "Jane Doe | call | John Roe | asserted",
+                "Jane Doe | visit | John Roe | asserted",
+            ],
+        ),
+        ("Jane Doe announced it on Monday.", &[]),
+        // "his" inside "X and his Y" is X's.
+        (
+            "Ruritania sanctioned Director John Roe and his deputy Jim Poe.",
+            &[
+                "Jim Poe | deputy of | John Roe | asserted",
+                "Jim Poe | hold position | deputy | asserted",
+                "John Roe | hold position | Director | asserted",
+                "Ruritania | sanction | John Roe | asserted",
+            ],
+        ),
+        // Open questions are not asserted.
+        (
+            "The question is whether Ruritania will sanction France.",
+            &["Ruritania | sanction | France | hedged"],
+        ),
+        // A quoted question is asked: the asking is asserted.
+        (
+            "Jane Doe asked John Roe: “Will you visit France?”",
+            &["Jane Doe | request | John Roe | asserted"],
+        ),
+        // Agentless event nouns whose "of" dependent undergoes the event, with its date.
+        (
+            "Since the election of Jane Doe in 2019, Ruritania has grown.",
+            &["Jane Doe | be elected | 2019 | asserted"],
+        ),
+        ("The arrest of John Roe shocked Ruritania.", &[]),
+        // Receiving from an agent: the agent gives.
+        (
+            "Ruritania received $5 million in aid from France.",
+            &[
+                "France | provide aid | Ruritania | asserted",
+                "Ruritania | receive | $5 million in aid from France | asserted",
+            ],
+        ),
+        (
+            "The deal secured financial support for Ruritania from France.",
+            &[
+                "France | support | Ruritania | asserted",
+                "deal | secure | financial support for Ruritania from France | asserted",
+            ],
+        ),
+        // A demonym left dangling by the parse is dropped from the literal.
+        (
+            "Ruritania might push for lower tariffs on Freedonian exports.",
+            &["Ruritania | urge | lower tariffs on Freedonian exports | hedged"],
+        ),
+        // "they" after several groups, none the subject: left unlinked.
+        (
+            "Jane Doe said Ruritania is not afraid of the Red Hand gang, which is allied with the Blue Fist gang, because they have proven their strength.",
+            &["Ruritania | be afraid of | the Red Hand gang | negated"],
+        ),
         (
             "Jane Doe assured that France sent troops to Ruritania.",
             &[
@@ -329,4 +389,29 @@ fn issue_5_constructions() {
             ],
         ),
     ]);
+}
+
+/// Issue 5: a leader's government linked to the leader's country over the batch ("the Doe
+/// administration" where another document says "Ruritanian President Jane Doe") makes the
+/// claims read in that sentence about the country, not the leader.
+#[test]
+fn leaders_government_claims_follow_the_batch_link() {
+    let mut docs = vec![
+        analyze_text("a", "French President Jane Doe visited Spain."),
+        analyze_text(
+            "b",
+            "Jane Doe praised Spain. The Doe administration signed a deal with Italy.",
+        ),
+    ];
+    newsgraph::pipeline::link_batch(&mut docs);
+    let mut v: Vec<String> = docs[1].claims.iter().map(|c| triple(&docs[1], c)).collect();
+    v.sort();
+    assert_eq!(
+        v,
+        [
+            "France | sign | Italy | asserted",
+            "France | sign | deal | asserted",
+            "Jane Doe | praise | Spain | asserted",
+        ]
+    );
 }

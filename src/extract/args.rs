@@ -296,7 +296,20 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
 /// A literal: an amount of money, a quantity, a percentage, a date, or a short noun phrase.
 pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     let head = &t.toks[n];
-    let r = phrase_range(t, n);
+    let mut r = phrase_range(t, n);
+    // "tariffs on Ruritanian exports" parsed with the demonym as the noun and "exports"
+    // elsewhere: drop the dangling modifier rather than print "tariffs on Ruritanian".
+    if r.end > r.start + 1 {
+        let last = r.end - 1;
+        let form = &t.toks[last].form;
+        if last != n
+            && t.rel(last).starts_with("nmod")
+            && !form.ends_with('s')
+            && gazetteer().country_by_demonym(form).is_some()
+        {
+            r.end = span_of(t, last).start;
+        }
+    }
     let has_num = t.toks[r.clone()].iter().any(|x| x.upos == Upos::Num);
     let value_head = has_num && matches!(head.upos, Upos::Sym | Upos::Num | Upos::Noun);
     if !(matches!(head.upos, Upos::Noun | Upos::Propn | Upos::Num) || value_head) {
@@ -390,9 +403,26 @@ fn month_day(t: &Tree<'_>, text: &str) -> Option<Date> {
 
 /// A date among the clause's temporal dependents ("on April 14", "in 2019").
 pub(super) fn time_of(t: &Tree<'_>, p: usize) -> Option<Date> {
-    for &c in t.kids(p) {
+    let noun = t.upos(p) == Upos::Noun;
+    // "visited the palace on May 3" with the date misattached to the object.
+    let in_object = t
+        .kids(p)
+        .iter()
+        .filter(|&&o| t.rel(o) == "obj")
+        .flat_map(|&o| t.kids(o).iter().copied())
+        .filter(|&c| t.rel(c) == "nmod" && t.case_of(c) == "on");
+    for c in t.kids(p).iter().copied().chain(in_object) {
         let r = t.rel(c);
-        if !(r.starts_with("obl") || r == "nmod:tmod") {
+        // An event noun's date is its modifier or its participle's ("a meeting scheduled
+        // for May 3").
+        let of_noun = noun
+            && (r == "nmod"
+                || r == "nmod:tmod"
+                || (r == "acl" && t.toks[c].xpos == "VBN" && t.kid(c, "nsubj").is_none()));
+        if !(r.starts_with("obl") || r == "nmod:tmod" || of_noun || r == "nmod") {
+            continue;
+        }
+        if r == "nmod" && !noun && t.case_of(c) != "on" {
             continue;
         }
         if !t.toks[span_of(t, c)].iter().any(|x| x.upos == Upos::Num) {

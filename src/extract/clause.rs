@@ -537,6 +537,14 @@ fn emit(
                 continue;
             };
             for o in distribute(t, object) {
+                // An object "it" is mostly a thing or an event ("announced it"), rarely the
+                // actor the resolver links it to.
+                if t.form(o) == "it"
+                    && t.upos(o) == Upos::Pron
+                    && !t.rel(o).starts_with("nsubj")
+                {
+                    continue;
+                }
                 let mut arg = arg_of(t, o, text_ok);
                 if attitude
                     && !matches!(arg, Some(Arg::Entity(_)))
@@ -663,10 +671,72 @@ fn copular(
     }
 }
 
+/// Events that happen to the person named by "of", with what the verb's passive says: "the
+/// election of X in 2019" → X was elected in 2019.
+const UNDERGONE: [(&str, &str); 10] = [
+    ("election", "be elected"),
+    ("reelection", "be reelected"),
+    ("re-election", "be reelected"),
+    ("appointment", "be appointed"),
+    ("nomination", "be nominated"),
+    ("inauguration", "be inaugurated"),
+    ("arrest", "be arrested"),
+    ("extradition", "be extradited"),
+    ("release", "be released"),
+    ("conviction", "be convicted"),
+];
+
+/// "the election of X in 2019" → (X, be elected, 2019): an agentless event noun whose "of"
+/// dependent undergoes it, with its date (without a date there is no object to state).
+fn undergone(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
+    let lemma = t.lemma(n);
+    let Some(&(_, phrase)) = UNDERGONE.iter().find(|(w, _)| *w == lemma) else {
+        return;
+    };
+    if t.kid(n, "nmod:poss").is_some() {
+        return;
+    }
+    let Some(x) = t
+        .kids(n)
+        .iter()
+        .copied()
+        .find(|&c| t.rel(c) == "nmod" && t.case_of(c) == "of")
+    else {
+        return;
+    };
+    let Some(subject) = entity_of(t, x) else {
+        return;
+    };
+    if super::entity_type(t.cx, subject) != Some(crate::model::EntityType::Person) {
+        return;
+    }
+    for &c in t.kids(n) {
+        if c == x || !t.rel(c).starts_with("nmod") || !matches!(t.case_of(c).as_str(), "in" | "on")
+        {
+            continue;
+        }
+        if let Some(l) = args::literal_of(t, c)
+            && l.kind == crate::model::LiteralKind::Date
+        {
+            out.push(Candidate {
+                subject,
+                phrase: phrase.to_owned(),
+                relation: None,
+                object: Arg::Literal(l),
+                predicate: n,
+                polarity: None,
+                evidence: vec![n, x, c],
+                confidence: 0.6,
+            });
+        }
+    }
+}
+
 /// Event nouns: "Doe's praise of Roe" → (Doe, praise, Roe); "talks with X" inside a clause
 /// whose subject takes part; "support from X" received by the clause's subject.
 fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     let lemma = t.lemma(n);
+    undergone(t, n, out);
     let rel = vocabulary().map(&lemma);
     if !rel.core || NOT_EVENTS.contains(&rel.local.as_str()) {
         return;
@@ -679,17 +749,36 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         agents.push(p);
     }
     if agents.is_empty() {
-        for &c in t.kids(n) {
+        // "support for X from Y", also with "from Y" misattached to X.
+        let near = t.kids(n).iter().copied().chain(
+            t.kids(n)
+                .iter()
+                .filter(|&&c| t.rel(c) == "nmod")
+                .flat_map(|&c| t.kids(c).iter().copied()),
+        );
+        for c in near {
             if t.rel(c).starts_with("nmod")
                 && matches!(t.case_of(c).as_str(), "from" | "by")
                 && entity_of(t, c).is_some()
+                && !agents.contains(&c)
             {
                 agents.push(c);
                 from_agent = true;
             }
         }
     }
-    let governor = t.head(n);
+    // "received $5 million in aid from X": the noun's slot is the amount's.
+    let (slot, governor) = match t.head(n) {
+        Some(h)
+            if t.rel(n) == "nmod"
+                && matches!(t.case_of(n).as_str(), "in" | "of")
+                && t.rel(h) == "obj"
+                && t.toks[h..=n].iter().any(|x| x.upos == Upos::Num) =>
+        {
+            (h, t.head(h))
+        }
+        g => (n, g),
+    };
     if agents.is_empty()
         && t.rel(n) == "obj"
         && let Some(w) = governor
@@ -731,7 +820,7 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     if patients.is_empty()
         && from_agent
         && let Some(w) = governor
-        && t.rel(n) == "obj"
+        && t.rel(slot) == "obj"
     {
         if let Some(i) = t.kid(w, "iobj") {
             patients.push((i, String::new()));

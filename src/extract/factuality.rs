@@ -119,6 +119,10 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                     hedged = true;
                 }
             }
+            // "the question is whether X will ...": an open question asserts nothing.
+            if rel == "mark" && lemma == "whether" {
+                hedged = true;
+            }
             if rel.starts_with("obl") && t.case_of(c) == "according to" {
                 reported = true;
                 speaker = speaker.or_else(|| entity_of(t, c));
@@ -171,6 +175,21 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
             _ => break,
         }
         cur = head;
+    }
+    // A direct question ("Will X sign the deal?") asserts nothing either; a quoted one
+    // ("X asked Y: “Will you ...?”") is what someone asked, and the asking is a fact.
+    let quoted = t
+        .toks
+        .iter()
+        .any(|x| matches!(x.form.as_str(), ":" | "\"" | "“" | "”" | "``" | "''"));
+    if !quoted
+        && t.toks
+            .iter()
+            .rev()
+            .find(|x| x.upos != crate::model::Upos::Punct || x.form == "?")
+            .is_some_and(|x| x.form == "?")
+    {
+        hedged = true;
     }
     let polarity = if negated {
         Polarity::Negated
