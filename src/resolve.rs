@@ -883,12 +883,22 @@ fn antecedent(
         let mut v = vec![tok.head];
         let verb = tok.head.checked_sub(1).and_then(|h| s.parse.tokens.get(h));
         if let Some(verb) = verb
-            && verb.deprel == "conj"
+            && matches!(
+                verb.deprel.as_str(),
+                "conj" | "xcomp" | "advcl" | "parataxis"
+            )
             && !s
                 .parse
                 .tokens
                 .iter()
                 .any(|t| t.head == tok.head && t.deprel.starts_with("nsubj"))
+            // "X asked Y to visit him": with an object to control it, the infinitive's
+            // subject is Y, and "him" may well be X.
+            && !(verb.deprel == "xcomp"
+                && s.parse
+                    .tokens
+                    .iter()
+                    .any(|t| t.head == verb.head && matches!(t.deprel.as_str(), "obj" | "iobj")))
         {
             v.push(verb.head);
         }

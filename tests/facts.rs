@@ -345,6 +345,63 @@ fn issue_5_constructions() {
             "The question is whether Ruritania will sanction France.",
             &["Ruritania | sanction | France | hedged"],
         ),
+        // The subject of an infinitive after "the first ... to" is the one who became it.
+        (
+            "Ruritania became the first country to recognize France in 2021.",
+            &[
+                "Ruritania | become | the first country | asserted",
+                "Ruritania | recognize | 2021 | asserted",
+                "Ruritania | recognize | France | asserted",
+            ],
+        ),
+        // A participle on a possessed message: the owner acts.
+        (
+            "John Roe answered one of Jane Doe's messages praising him.",
+            &[
+                "Jane Doe | praise | John Roe | asserted",
+                "John Roe | answer | one of Jane Doe's messages | asserted",
+            ],
+        ),
+        // A clause deeper in an amount phrase ends the literal.
+        (
+            "Ruritania paid $100,000 a month to lobbyists to win contracts.",
+            &["Ruritania | pay | $100,000 | asserted"],
+        ),
+        // A controlled copula keeps its governor.
+        (
+            "Ruritania agreed to be a safe haven.",
+            &["Ruritania | agree to be | a safe haven | asserted"],
+        ),
+        (
+            "Ruritania refused to be a safe haven.",
+            &["Ruritania | refuse to be | a safe haven | negated"],
+        ),
+        // "between X and Y".
+        (
+            "The relationship between Ruritania and France is close.",
+            &["Ruritania | have relationship with | France | asserted"],
+        ),
+        (
+            "The meeting between Ruritania and France failed.",
+            &["Ruritania | meet | France | asserted"],
+        ),
+        // A loose purpose clause takes the subject of the clause it hangs on; its object
+        // pronoun is not that subject.
+        (
+            "Jane Doe said on Monday that she spoke by phone with John Roe, not only to congratulate him on his victory.",
+            &[
+                "Jane Doe | congratulate | John Roe | reported",
+                "Jane Doe | speak with | John Roe | reported",
+            ],
+        ),
+        // With an object to control the infinitive, "him" may be the main subject.
+        (
+            "John Roe asked Jim Poe to visit him.",
+            &[
+                "Jim Poe | visit | John Roe | asserted",
+                "John Roe | request | Jim Poe | asserted",
+            ],
+        ),
         // A quoted question is asked: the asking is asserted.
         (
             "Jane Doe asked John Roe: “Will you visit France?”",

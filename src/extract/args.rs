@@ -284,6 +284,15 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
             r.start = r.start.max(c + 1);
         }
     }
+    // A clause deeper in the phrase ends it too ("$100 a month to lobbyists to get ...").
+    for k in n + 1..r.end {
+        if matches!(t.rel(k), "acl:relcl" | "acl" | "advcl" | "parataxis")
+            && t.upos(k) == Upos::Verb
+        {
+            r.end = r.end.min(span_of(t, k).start);
+            break;
+        }
+    }
     while r.end > r.start + 1 && t.upos(r.end - 1) == Upos::Punct {
         r.end -= 1;
     }

@@ -297,9 +297,11 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
         }
         "conj" => surface_subject(t, h, depth),
         // "extended an invitation to X, to visit ...", parsed as a loose clause.
-        "parataxis" if t.mark_of(v).as_deref() == Some("to") => {
-            control_addressee(t, h).into_iter().collect()
-        }
+        "parataxis" if t.mark_of(v).as_deref() == Some("to") => match control_addressee(t, h) {
+            Some(x) => vec![x],
+            // "X said that he called Y, to congratulate him": a purpose clause set loose.
+            None => surface_subject(t, h, depth),
+        },
         "advcl" => {
             let xpos = t.toks[v].xpos.as_str();
             let mark = t.mark_of(v).unwrap_or_default();
@@ -322,6 +324,18 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
         "acl" => {
             let xpos = t.toks[v].xpos.as_str();
             if xpos == "VBG" {
+                // "X's letter praising Y", "one of X's messages thanking Y": X's words act.
+                if entity_of(t, h).is_none() {
+                    let owner = |n: usize| t.kid(n, "nmod:poss").filter(|&p| entity_of(t, p).is_some());
+                    let of = t
+                        .kids(h)
+                        .iter()
+                        .copied()
+                        .find(|&c| t.rel(c) == "nmod" && t.case_of(c) == "of");
+                    if let Some(p) = owner(h).or_else(|| of.and_then(owner)) {
+                        return vec![p];
+                    }
+                }
                 return vec![h];
             }
             if xpos == "VBN" {
@@ -348,8 +362,9 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             if t.kid(h, "cop").is_some() {
                 return surface_subject(t, h, depth);
             }
-            if t.rel(h) == "xcomp"
-                && let Some(w) = t.head(h)
+            if let Some(w) = t.head(h)
+                && (t.rel(h) == "xcomp"
+                    || (t.rel(h) == "obj" && LINKING.contains(&t.lemma(w).as_str())))
             {
                 return surface_subject(t, w, depth);
             }
@@ -643,7 +658,7 @@ fn copular(
                 if let Some(l) = args::literal_of(t, p) {
                     out.push(Candidate {
                         subject,
-                        phrase: cop.to_owned(),
+                        phrase: controlled_be(t, p, cop),
                         relation: None,
                         object: Arg::Literal(l),
                         predicate: p,
@@ -732,11 +747,54 @@ fn undergone(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     }
 }
 
+/// The copula of a controlled predicate keeps its governor: "X agreed to be Y" → agree to be,
+/// "X refused to become Y" → refuse to become.
+fn controlled_be(t: &Tree<'_>, p: usize, cop: &str) -> String {
+    if t.rel(p) == "xcomp"
+        && let Some(h) = t.head(p)
+        && t.upos(h) == Upos::Verb
+        && !LINKING.contains(&t.lemma(h).as_str())
+        && t.kid(p, "mark").is_some_and(|m| t.form(m) == "to")
+    {
+        return format!("{} to {cop}", verb_phrase(t, h));
+    }
+    cop.to_owned()
+}
+
+/// Relations and events between two actors: "the close relationship between X and Y", "talks
+/// between X and Y" → (X, relationship with / negotiate, Y).
+fn between(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
+    let lemma = t.lemma(n);
+    let rel = vocabulary().map(&lemma);
+    let relational = RELATIONAL_NOUNS.contains(&lemma.as_str());
+    if !(relational || (rel.core && !NOT_EVENTS.contains(&rel.local.as_str()))) {
+        return;
+    }
+    for &a in t.kids(n) {
+        if !t.rel(a).starts_with("nmod") || t.case_of(a) != "between" || entity_of(t, a).is_none()
+        {
+            continue;
+        }
+        for &b in t.kids(a) {
+            if t.rel(b) != "conj" || entity_of(t, b).is_none() {
+                continue;
+            }
+            let phrase = if relational {
+                format!("have {lemma} with")
+            } else {
+                format!("{lemma} with")
+            };
+            emit(t, n, &[a], b, &phrase, false, false, out);
+        }
+    }
+}
+
 /// Event nouns: "Doe's praise of Roe" → (Doe, praise, Roe); "talks with X" inside a clause
 /// whose subject takes part; "support from X" received by the clause's subject.
 fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     let lemma = t.lemma(n);
     undergone(t, n, out);
+    between(t, n, out);
     let rel = vocabulary().map(&lemma);
     if !rel.core || NOT_EVENTS.contains(&rel.local.as_str()) {
         return;
