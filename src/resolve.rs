@@ -1091,6 +1091,11 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
             }
         }
     }
+    // Leaders titled without their country ("President Jane Doe") where the batch ties them
+    // to exactly one ("Ruritanian President Jane Doe" elsewhere): the head-of-state fact.
+    for d in docs.iter_mut() {
+        leaders_by_batch(d, &ties);
+    }
     // Leaders' governments.
     for d in docs.iter_mut() {
         let mut links: Vec<(usize, String, usize)> = Vec::new();
@@ -1129,31 +1134,113 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
             }
         }
         for (i, c, leader) in links {
-            let g = gazetteer();
-            let (label, wd) = match g.country(&c) {
-                Some(x) => (x.name.clone(), x.wikidata.clone()),
-                None => (c.clone(), None),
-            };
-            let k = slug(&label);
-            let e = match d.entities.iter().position(|e| e.key == k) {
-                Some(e) => e,
-                None => {
-                    d.entities.push(Entity {
-                        key: k,
-                        label,
-                        entity_type: EntityType::Country,
-                        aliases: BTreeMap::new(),
-                        same_as: wd,
-                    });
-                    d.entities.len() - 1
-                }
-            };
+            let e = country_in(d, &c);
             d.mentions[i].entity = Some(e);
             let text = d.mentions[i].text.clone();
             *d.entities[e].aliases.entry(text).or_default() += 1;
             government_claims(d, i, leader, e);
         }
     }
+}
+
+/// The entity of a country (gazetteer name) in a document, added when the document has none.
+fn country_in(d: &mut AnalyzedDocument, c: &str) -> usize {
+    let g = gazetteer();
+    let (label, wd) = match g.country(c) {
+        Some(x) => (x.name.clone(), x.wikidata.clone()),
+        None => (c.to_owned(), None),
+    };
+    let k = slug(&label);
+    match d.entities.iter().position(|e| e.key == k) {
+        Some(e) => e,
+        None => {
+            d.entities.push(Entity {
+                key: k,
+                label,
+                entity_type: EntityType::Country,
+                aliases: BTreeMap::new(),
+                same_as: wd,
+            });
+            d.entities.len() - 1
+        }
+    }
+}
+
+/// Head-of-state (or government) claims for people titled as leaders in a document without
+/// their country, when the batch's titles tie them to exactly one country.
+fn leaders_by_batch(d: &mut AnalyzedDocument, ties: &BTreeMap<String, BTreeSet<String>>) {
+    let g = gazetteer();
+    let mut found: Vec<(usize, String, &'static str, usize, crate::model::Span)> = Vec::new();
+    for m in &d.mentions {
+        let (Some(e), MentionKind::Name) = (m.entity, m.kind) else {
+            continue;
+        };
+        if d.entities[e].entity_type != EntityType::Person {
+            continue;
+        }
+        let Some(countries) = ties.get(&d.entities[e].key) else {
+            continue;
+        };
+        let [c] = countries.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let Some(s) = d.sentences.get(m.sentence) else {
+            continue;
+        };
+        let toks = &s.parse.tokens;
+        let start = m.tokens.start;
+        if start == 0 || m.tokens.end > toks.len() {
+            continue;
+        }
+        let Some(j) = (start.saturating_sub(4)..start).find(|&j| {
+            let w: Vec<&str> = toks[j..start].iter().map(|t| t.form.as_str()).collect();
+            g.title_prefix(&w) == Some(w.len())
+        }) else {
+            continue;
+        };
+        let title: Vec<&str> = toks[j..start].iter().map(|t| t.form.as_str()).collect();
+        let relation = match g.title_category(&title.join(" ")) {
+            Some("head_of_state") => "head of state",
+            Some("head_of_government") => "head of government",
+            _ => continue,
+        };
+        let former = j > 0 && {
+            let b = toks[j - 1].form.to_lowercase();
+            matches!(b.as_str(), "former" | "ex" | "then" | "late" | "outgoing")
+                || b.starts_with("then-")
+                || b.starts_with("ex-")
+        };
+        if former || title_country(&d.doc.text, s, m.tokens.clone()).is_some() {
+            continue;
+        }
+        let span = crate::model::Span::new(toks[j].span.start, m.span.end);
+        found.push((e, c.clone(), relation, m.sentence, span));
+    }
+    for (person, c, relation, sentence, span) in found {
+        let country = country_in(d, &c);
+        let relation = crate::ontology::vocabulary().map(relation);
+        let object = crate::model::Arg::Entity(country);
+        let subject = crate::model::Arg::Entity(person);
+        if d.claims.iter().any(|x| {
+            x.subject == subject && x.object == object && x.relation == relation
+        }) {
+            continue;
+        }
+        d.claims.push(crate::model::Claim {
+            subject,
+            relation,
+            object,
+            polarity: crate::model::Polarity::Asserted,
+            confidence: 0.7,
+            attribution: None,
+            sentence,
+            span,
+            time: None,
+            place: None,
+        });
+    }
+    d.claims
+        .sort_by_key(|c| (c.sentence, c.span.start, c.span.end));
 }
 
 /// Claims were extracted before the batch linked a leader's government to its country, and

@@ -18,8 +18,9 @@ const TIME_UNITS: [&str; 11] = [
     "period",
 ];
 
-/// Nouns too vague to stand alone as an object ("part of", "one of").
-const VAGUE: [&str; 33] = [
+/// Nouns too vague to stand alone as an object ("part of", "one of"; "a request for comment").
+const VAGUE: [&str; 34] = [
+    "comment",
     "reason",
     "moment",
     "point",
@@ -357,6 +358,14 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
             return Some(l);
         }
     }
+    // "one of the messages" is a thing, not a count.
+    let has_num = has_num
+        && !(head.upos == Upos::Num
+            && t.lemma(n) == "one"
+            && t.toks[r.clone()].iter().filter(|x| x.upos == Upos::Num).count() == 1);
+    if !has_num && !text_allowed(t, n) {
+        return None;
+    }
     let kind = if has_num
         && (text.contains(['$', '€', '£']) || lower.contains("dollar") || lower.contains("euro"))
     {
@@ -388,6 +397,11 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
         }
     }
     Some(l)
+}
+
+/// Whether a word may head a plain-text literal.
+fn text_allowed(t: &Tree<'_>, n: usize) -> bool {
+    !VAGUE.contains(&t.lemma(n).as_str())
 }
 
 /// "April 14" completed with the article's year.

@@ -56,7 +56,9 @@ const CONTROL_NOUNS: [&str; 8] = [
 
 /// Nouns of a relation between actors: the verb acts on the relation with the noun's "with"
 /// dependent ("strengthened its ties with X", "cut diplomatic relations with X").
-const RELATIONAL_NOUNS: [&str; 10] = [
+const RELATIONAL_NOUNS: [&str; 12] = [
+    "closeness",
+    "rivalry",
     "tie",
     "link",
     "relation",
@@ -480,6 +482,10 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         if prep.is_empty() || (passive && prep == "by") || SKIP_PREPS.contains(&prep.as_str()) {
             continue;
         }
+        // "approved the budget for 2025": a period the object is for, not the event's date.
+        if prep == "for" && t.toks[c].upos == Upos::Num {
+            continue;
+        }
         let text_ok = obj.is_none() && TEXT_PREPS.contains(&prep.as_str());
         objects.push((c, prep, text_ok));
     }
@@ -615,6 +621,23 @@ fn copular(
         return;
     }
     consumed[p] = true;
+    // A cleft ("It was in July that X said ...") focuses a phrase of the clause after it; its
+    // "it" is no actor.
+    let cleft = agents.iter().any(|&a| t.form(a) == "it")
+        && t.kids(p).iter().any(|&c| {
+            matches!(
+                t.rel(c),
+                "advcl:relcl" | "acl:relcl" | "advcl" | "ccomp" | "parataxis" | "acl"
+            )
+                && (t.mark_of(c).as_deref() == Some("that")
+                    || t.kids(c).iter().any(|&d| {
+                        t.rel(d).starts_with("nsubj")
+                            && matches!(t.form(d).as_str(), "that" | "who" | "which")
+                    }))
+        });
+    if cleft {
+        return;
+    }
     let case = t.case_of(p);
     if t.is_nominal(p) {
         if !case.is_empty() {
@@ -796,7 +819,9 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     undergone(t, n, out);
     between(t, n, out);
     let rel = vocabulary().map(&lemma);
-    if !rel.core || NOT_EVENTS.contains(&rel.local.as_str()) {
+    // "his closeness to X", "Ruritania's ties with X": a relation held, not an event.
+    let relational = RELATIONAL_NOUNS.contains(&lemma.as_str());
+    if !relational && (!rel.core || NOT_EVENTS.contains(&rel.local.as_str())) {
         return;
     }
     let mut agents: Vec<usize> = Vec::new();
@@ -889,7 +914,12 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         }
     }
     for (o, case) in patients {
-        let phrase = if case.is_empty() {
+        if relational && !matches!(case.as_str(), "with" | "to" | "between") {
+            continue;
+        }
+        let phrase = if relational {
+            format!("have {lemma} {case}")
+        } else if case.is_empty() {
             lemma.clone()
         } else {
             format!("{lemma} {case}")

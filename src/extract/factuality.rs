@@ -38,6 +38,18 @@ const HEDGE_AMOD: [&str; 7] = [
     "likely",
     "prospective",
 ];
+/// Nouns that present the clause they introduce as unrealised ("the risk is that ...").
+const HEDGE_NOUNS: [&str; 9] = [
+    "possibility",
+    "chance",
+    "risk",
+    "likelihood",
+    "prospect",
+    "hope",
+    "fear",
+    "question",
+    "scenario",
+];
 const NEGATING_HEADS: [&str; 9] = [
     "refuse", "decline", "fail", "deny", "reject", "stop", "cease", "avoid", "unable",
 ];
@@ -118,6 +130,10 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                 if rel == "mark" && matches!(lemma.as_str(), "if" | "unless") {
                     hedged = true;
                 }
+            }
+            // "one possibility is that X will ...": a possibility asserts nothing.
+            if rel == "nsubj:outer" && HEDGE_NOUNS.contains(&lemma.as_str()) {
+                hedged = true;
             }
             // "the question is whether X will ...": an open question asserts nothing.
             if rel == "mark" && lemma == "whether" {
