@@ -930,6 +930,9 @@ fn antecedent(
             return m.entity;
         }
     }
+    // “Doe has done it,” he said: the speaker outside the quotation is not someone it names.
+    let outside = !quoted(s, p.head);
+    let quoted_here = |m: &Mention| outside && m.sentence == p.sentence && quoted(s, m.head);
     for back in 0..3 {
         let Some(sent) = p.sentence.checked_sub(back) else {
             break;
@@ -945,6 +948,7 @@ fn antecedent(
                     && (back > 0 || m.span.end <= p.span.start)
                     && m.entity.is_some_and(agrees)
                     && !own_subject(m)
+                    && !quoted_here(m)
             })
             .collect();
         if cands.is_empty() {
@@ -965,6 +969,20 @@ fn antecedent(
         return best.and_then(|m| m.entity);
     }
     None
+}
+
+/// Whether a token is inside quotation marks in its sentence.
+fn quoted(s: &SentenceInfo, k: usize) -> bool {
+    let mut inside = false;
+    for t in s.parse.tokens.iter().take(k) {
+        match t.form.as_str() {
+            "“" | "``" => inside = true,
+            "”" | "''" => inside = false,
+            "\"" => inside = !inside,
+            _ => {}
+        }
+    }
+    inside
 }
 
 struct UnionFind(Vec<usize>);

@@ -19,8 +19,9 @@ const TIME_UNITS: [&str; 11] = [
 ];
 
 /// Nouns too vague to stand alone as an object ("part of", "one of"; "a request for comment").
-const VAGUE: [&str; 34] = [
+const VAGUE: [&str; 35] = [
     "comment",
+    "world",
     "reason",
     "moment",
     "point",
