@@ -426,6 +426,40 @@ fn issue_5_constructions() {
             "Jim Poe spoke after the vote. “John Roe has shown the world that he can win,” he told Radio Ruritania.",
             &["Jim Poe | say | Radio Ruritania | asserted"],
         ),
+        // The guest of a host visits the place.
+        (
+            "Jane Doe will welcome John Roe at the Kremlin on Monday.",
+            &[
+                "Jane Doe | welcome | John Roe | asserted",
+                "John Roe | visit | Kremlin | asserted",
+            ],
+        ),
+        // "dated": the date of a document.
+        (
+            "In a letter dated May 3, Jane Doe praised John Roe.",
+            &[
+                "Jane Doe | praise | John Roe | asserted",
+                "Jane Doe | praise | letter | asserted",
+                "letter | dated | May 3 | asserted",
+            ],
+        ),
+        // Origin.
+        (
+            "The Red Hand is a criminal group of French origin that operates in France.",
+            &["Red Hand | originate from | France | asserted"],
+        ),
+        (
+            "The Red Hand, a gang of French origin, attacked France.",
+            &[
+                "Red Hand | attack | France | asserted",
+                "Red Hand | originate from | France | asserted",
+            ],
+        ),
+        // "X is part of Y" → Y includes X.
+        (
+            "Ruritania might be part of the talks.",
+            &["talks | include | Ruritania | hedged"],
+        ),
         // A quoted question is asked: the asking is asserted.
         (
             "Jane Doe asked John Roe: “Will you visit France?”",

@@ -358,6 +358,16 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
             l.date = Some(d);
             return Some(l);
         }
+        // "April 14" in an article without a date: a date all the same, its year unknown.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if let [m, d, ..] = words.as_slice()
+            && month_number(m.trim_end_matches(',')).is_some()
+            && d.trim_end_matches(',')
+                .parse::<u8>()
+                .is_ok_and(|d| (1..=31).contains(&d))
+        {
+            return Some(Literal::text(text.clone(), LiteralKind::Date));
+        }
     }
     // "one of the messages" is a thing, not a count.
     let has_num = has_num

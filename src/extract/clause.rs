@@ -401,10 +401,12 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         copular(t, x, &lemma, &agents, out, consumed);
         return;
     }
+    dated(t, v, out);
     // "do" stands for another verb ("that's why they're doing it").
     if agents.is_empty() || lemma == "do" {
         return;
     }
+    hosted(t, v, out);
     let inherited = !t.kids(v).iter().any(|&c| {
         matches!(t.rel(c), "nsubj" | "obl:agent") || (t.rel(c) == "obl" && t.case_of(c) == "by")
     });
@@ -496,6 +498,82 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
             format!("{base} {prep}")
         };
         emit(t, v, &agents, o, &phrase, text_ok, inherited, out);
+    }
+}
+
+/// "a letter dated April 1" → (letter, dated, April 1).
+fn dated(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>) {
+    if t.lemma(v) != "date" || t.toks[v].xpos != "VBN" || t.rel(v) != "acl" {
+        return;
+    }
+    let Some(h) = t.head(v) else { return };
+    let Some(subject) = entity_of(t, h) else {
+        return;
+    };
+    for &c in t.kids(v) {
+        if !matches!(
+            t.rel(c),
+            "xcomp" | "obj" | "obl" | "obl:tmod" | "nmod:tmod" | "obl:npmod"
+        ) {
+            continue;
+        }
+        if let Some(l) = args::literal_of(t, c)
+            && (l.kind == crate::model::LiteralKind::Date || l.date.is_some())
+        {
+            out.push(Candidate {
+                subject,
+                phrase: "dated".to_owned(),
+                relation: None,
+                object: Arg::Literal(l),
+                predicate: v,
+                polarity: None,
+                evidence: vec![h, v, c],
+                confidence: 0.6,
+            });
+        }
+    }
+}
+
+/// Verbs of hosting: their guest visits the place where they host ("X hosted Y at the
+/// palace" → Y visit the palace).
+fn hosted(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>) {
+    use crate::model::EntityType;
+    if !matches!(t.lemma(v).as_str(), "host" | "welcome" | "receive") {
+        return;
+    }
+    let Some(o) = t.kid(v, "obj") else { return };
+    let Some(guest) = entity_of(t, o) else { return };
+    if super::entity_type(t.cx, guest) != Some(EntityType::Person) {
+        return;
+    }
+    let places = t
+        .kids(v)
+        .iter()
+        .copied()
+        .filter(|&c| t.rel(c) == "obl")
+        .chain(t.kids(o).iter().copied().filter(|&c| t.rel(c) == "nmod"));
+    for c in places {
+        if !matches!(t.case_of(c).as_str(), "at" | "in") {
+            continue;
+        }
+        let Some(m) = t.mention_at(c) else { continue };
+        let Some(place) = m.entity else { continue };
+        if !matches!(
+            m.entity_type,
+            EntityType::Facility | EntityType::City | EntityType::Place | EntityType::Country
+        ) {
+            continue;
+        }
+        out.push(Candidate {
+            subject: guest,
+            phrase: "visit".to_owned(),
+            relation: None,
+            object: Arg::Entity(place),
+            predicate: v,
+            polarity: None,
+            evidence: vec![o, v, c],
+            confidence: 0.6,
+        });
     }
 }
 
@@ -656,6 +734,39 @@ fn copular(
                 emit(t, p, agents, p, &format!("{cop} {case}"), false, false, out);
             }
             return;
+        }
+        // "X is part of Y" → Y includes X.
+        if t.lemma(p) == "part" {
+            for &c in t.kids(p) {
+                if t.rel(c) == "nmod" && t.case_of(c) == "of" && entity_of(t, c).is_some() {
+                    for &a in agents {
+                        emit(t, p, &[c], a, "include", true, false, out);
+                    }
+                }
+            }
+            return;
+        }
+        for &a0 in agents {
+            for a in distribute(t, a0) {
+                let Some(subject) = entity_of(t, a) else {
+                    continue;
+                };
+                // "X is a group of Ruritanian origin".
+                if let Some(c) = roles::origin_of(t, p)
+                    && c != subject
+                {
+                    out.push(Candidate {
+                        subject,
+                        phrase: "originate from".to_owned(),
+                        relation: None,
+                        object: Arg::Entity(c),
+                        predicate: p,
+                        polarity: None,
+                        evidence: vec![a, p],
+                        confidence: 0.7,
+                    });
+                }
+            }
         }
         if entity_of(t, p).is_some() {
             return;
