@@ -1239,9 +1239,10 @@ fn leaders_by_batch(d: &mut AnalyzedDocument, ties: &BTreeMap<String, BTreeSet<S
         let relation = crate::ontology::vocabulary().map(relation);
         let object = crate::model::Arg::Entity(country);
         let subject = crate::model::Arg::Entity(person);
-        if d.claims.iter().any(|x| {
-            x.subject == subject && x.object == object && x.relation == relation
-        }) {
+        if d.claims
+            .iter()
+            .any(|x| x.subject == subject && x.object == object && x.relation == relation)
+        {
             continue;
         }
         d.claims.push(crate::model::Claim {
@@ -1287,13 +1288,18 @@ fn government_claims(d: &mut AnalyzedDocument, gov: usize, leader: usize, countr
             c.attribution = Some(country);
         }
     }
-    d.claims.retain(|c| c.sentence != sentence || c.subject != c.object);
+    d.claims
+        .retain(|c| c.sentence != sentence || c.subject != c.object);
     let mut seen: Vec<(crate::model::Arg, String, crate::model::Arg)> = Vec::new();
     d.claims.retain(|c| {
         if c.sentence != sentence {
             return true;
         }
-        let k = (c.subject.clone(), c.relation.local.clone(), c.object.clone());
+        let k = (
+            c.subject.clone(),
+            c.relation.local.clone(),
+            c.object.clone(),
+        );
         if seen.contains(&k) {
             return false;
         }

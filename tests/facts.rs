@@ -420,7 +420,10 @@ fn issue_5_constructions() {
         ),
         // "one of" is no count, and "comment" no object.
         ("Jane Doe replied to one of the letters.", &[]),
-        ("The ministry did not respond to a request for comment.", &[]),
+        (
+            "The ministry did not respond to a request for comment.",
+            &[],
+        ),
         // The pronoun speaking outside a quotation is not someone the quotation names.
         (
             "Jim Poe spoke after the vote. “John Roe has shown the world that he can win,” he told Radio Ruritania.",

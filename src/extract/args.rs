@@ -373,7 +373,11 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     let has_num = has_num
         && !(head.upos == Upos::Num
             && t.lemma(n) == "one"
-            && t.toks[r.clone()].iter().filter(|x| x.upos == Upos::Num).count() == 1);
+            && t.toks[r.clone()]
+                .iter()
+                .filter(|x| x.upos == Upos::Num)
+                .count()
+                == 1);
     if !has_num && !text_allowed(t, n) {
         return None;
     }

@@ -328,7 +328,8 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             if xpos == "VBG" {
                 // "X's letter praising Y", "one of X's messages thanking Y": X's words act.
                 if entity_of(t, h).is_none() {
-                    let owner = |n: usize| t.kid(n, "nmod:poss").filter(|&p| entity_of(t, p).is_some());
+                    let owner =
+                        |n: usize| t.kid(n, "nmod:poss").filter(|&p| entity_of(t, p).is_some());
                     let of = t
                         .kids(h)
                         .iter()
@@ -638,10 +639,7 @@ fn emit(
             for o in distribute(t, object) {
                 // An object "it" is mostly a thing or an event ("announced it"), rarely the
                 // actor the resolver links it to.
-                if t.form(o) == "it"
-                    && t.upos(o) == Upos::Pron
-                    && !t.rel(o).starts_with("nsubj")
-                {
+                if t.form(o) == "it" && t.upos(o) == Upos::Pron && !t.rel(o).starts_with("nsubj") {
                     continue;
                 }
                 let mut arg = arg_of(t, o, text_ok);
@@ -706,12 +704,11 @@ fn copular(
             matches!(
                 t.rel(c),
                 "advcl:relcl" | "acl:relcl" | "advcl" | "ccomp" | "parataxis" | "acl"
-            )
-                && (t.mark_of(c).as_deref() == Some("that")
-                    || t.kids(c).iter().any(|&d| {
-                        t.rel(d).starts_with("nsubj")
-                            && matches!(t.form(d).as_str(), "that" | "who" | "which")
-                    }))
+            ) && (t.mark_of(c).as_deref() == Some("that")
+                || t.kids(c).iter().any(|&d| {
+                    t.rel(d).starts_with("nsubj")
+                        && matches!(t.form(d).as_str(), "that" | "who" | "which")
+                }))
         });
     if cleft {
         return;
@@ -905,8 +902,7 @@ fn between(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         return;
     }
     for &a in t.kids(n) {
-        if !t.rel(a).starts_with("nmod") || t.case_of(a) != "between" || entity_of(t, a).is_none()
-        {
+        if !t.rel(a).starts_with("nmod") || t.case_of(a) != "between" || entity_of(t, a).is_none() {
             continue;
         }
         for &b in t.kids(a) {

@@ -135,7 +135,13 @@ fn finish(t: &Tree<'_>, found: Vec<Candidate>) -> Vec<Claim> {
     let dated: Vec<(Arg, String, Arg)> = out
         .iter()
         .filter(|c| matches!(&c.object, Arg::Literal(l) if l.date.is_some()))
-        .map(|c| (c.subject.clone(), c.relation.label.clone(), c.object.clone()))
+        .map(|c| {
+            (
+                c.subject.clone(),
+                c.relation.label.clone(),
+                c.object.clone(),
+            )
+        })
         .collect();
     out.retain(|c| {
         let Arg::Literal(l) = &c.object else {
