@@ -463,6 +463,11 @@ fn issue_5_constructions() {
             "Ruritania might be part of the talks.",
             &["talks | include | Ruritania | hedged"],
         ),
+        // The consequence of a condition is hedged.
+        (
+            "If Ruritania refuses them, France will receive John Roe.",
+            &["France | receive | John Roe | hedged"],
+        ),
         // A quoted question is asked: the asking is asserted.
         (
             "Jane Doe asked John Roe: “Will you visit France?”",

@@ -130,6 +130,14 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                 if rel == "mark" && matches!(lemma.as_str(), "if" | "unless") {
                     hedged = true;
                 }
+                // "If X refuses, Y will take them": the consequence of a condition.
+                if rel == "advcl"
+                    && t.kids(c).iter().any(|&d| {
+                        t.rel(d) == "mark" && matches!(t.lemma(d).as_str(), "if" | "unless")
+                    })
+                {
+                    hedged = true;
+                }
             }
             // "one possibility is that X will ...": a possibility asserts nothing.
             if rel == "nsubj:outer" && HEDGE_NOUNS.contains(&lemma.as_str()) {
