@@ -877,15 +877,62 @@ fn antecedent(
             .and_then(|s| s.parse.tokens.get(m.head))
             .is_some_and(|t| t.deprel.starts_with("nsubj"))
     };
-    // "Doe thanked him": an object pronoun is not the subject of its own clause.
+    // "Doe thanked him", "Doe visited Roe and called him": an object pronoun is not the
+    // subject of its own clause, nor the shared subject of the verb it is coordinated with.
+    let clause_heads: Vec<usize> = {
+        let mut v = vec![tok.head];
+        let verb = tok.head.checked_sub(1).and_then(|h| s.parse.tokens.get(h));
+        if let Some(verb) = verb
+            && matches!(
+                verb.deprel.as_str(),
+                "conj" | "xcomp" | "advcl" | "parataxis"
+            )
+            && !s
+                .parse
+                .tokens
+                .iter()
+                .any(|t| t.head == tok.head && t.deprel.starts_with("nsubj"))
+            // "X asked Y to visit him": with an object to control it, the infinitive's
+            // subject is Y, and "him" may well be X.
+            && !(verb.deprel == "xcomp"
+                && s.parse
+                    .tokens
+                    .iter()
+                    .any(|t| t.head == verb.head && matches!(t.deprel.as_str(), "obj" | "iobj")))
+        {
+            v.push(verb.head);
+        }
+        v
+    };
     let own_subject = |m: &Mention| {
         m.sentence == p.sentence
             && matches!(tok.deprel.as_str(), "obj" | "iobj" | "obl")
             && sentences
                 .get(m.sentence)
                 .and_then(|s| s.parse.tokens.get(m.head))
-                .is_some_and(|t| t.deprel.starts_with("nsubj") && t.head == tok.head)
+                .is_some_and(|t| t.deprel.starts_with("nsubj") && clause_heads.contains(&t.head))
     };
+    // "Director Jane Doe and his deputy John Roe": the possessive of a conjunct's noun is
+    // the conjunct before it.
+    if tok.deprel == "nmod:poss"
+        && p.entity_type == EntityType::Person
+        && let Some(noun) = tok.head.checked_sub(1).and_then(|h| s.parse.tokens.get(h))
+        && noun.deprel == "conj"
+    {
+        let first = noun.head.checked_sub(1);
+        let hit = mentions.iter().find(|m| {
+            m.sentence == p.sentence
+                && m.kind != MentionKind::Pronoun
+                && Some(m.head) == first
+                && m.entity.is_some_and(agrees)
+        });
+        if let Some(m) = hit {
+            return m.entity;
+        }
+    }
+    // “Doe has done it,” he said: the speaker outside the quotation is not someone it names.
+    let outside = !quoted(s, p.head);
+    let quoted_here = |m: &Mention| outside && m.sentence == p.sentence && quoted(s, m.head);
     for back in 0..3 {
         let Some(sent) = p.sentence.checked_sub(back) else {
             break;
@@ -901,10 +948,18 @@ fn antecedent(
                     && (back > 0 || m.span.end <= p.span.start)
                     && m.entity.is_some_and(agrees)
                     && !own_subject(m)
+                    && !quoted_here(m)
             })
             .collect();
         if cands.is_empty() {
             continue;
+        }
+        // "they" with several groups before it and none the subject: ambiguous, left unlinked.
+        if r.plural && p.entity_type != EntityType::Person && !cands.iter().any(|m| is_subject(m)) {
+            let distinct: BTreeSet<usize> = cands.iter().filter_map(|m| m.entity).collect();
+            if distinct.len() > 1 {
+                return None;
+            }
         }
         let best = cands
             .iter()
@@ -914,6 +969,20 @@ fn antecedent(
         return best.and_then(|m| m.entity);
     }
     None
+}
+
+/// Whether a token is inside quotation marks in its sentence.
+fn quoted(s: &SentenceInfo, k: usize) -> bool {
+    let mut inside = false;
+    for t in s.parse.tokens.iter().take(k) {
+        match t.form.as_str() {
+            "“" | "``" => inside = true,
+            "”" | "''" => inside = false,
+            "\"" => inside = !inside,
+            _ => {}
+        }
+    }
+    inside
 }
 
 struct UnionFind(Vec<usize>);
@@ -1040,9 +1109,14 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
             }
         }
     }
+    // Leaders titled without their country ("President Jane Doe") where the batch ties them
+    // to exactly one ("Ruritanian President Jane Doe" elsewhere): the head-of-state fact.
+    for d in docs.iter_mut() {
+        leaders_by_batch(d, &ties);
+    }
     // Leaders' governments.
     for d in docs.iter_mut() {
-        let mut links: Vec<(usize, String)> = Vec::new();
+        let mut links: Vec<(usize, String, usize)> = Vec::new();
         for (i, m) in d.mentions.iter().enumerate() {
             if m.entity.is_some() || m.kind != MentionKind::Description {
                 continue;
@@ -1074,34 +1148,164 @@ pub fn link_documents(docs: &mut [AnalyzedDocument]) {
                 && countries.len() == 1
                 && let Some(c) = countries.iter().next()
             {
-                links.push((i, c.clone()));
+                links.push((i, c.clone(), leader));
             }
         }
-        for (i, c) in links {
-            let g = gazetteer();
-            let (label, wd) = match g.country(&c) {
-                Some(x) => (x.name.clone(), x.wikidata.clone()),
-                None => (c.clone(), None),
-            };
-            let k = slug(&label);
-            let e = match d.entities.iter().position(|e| e.key == k) {
-                Some(e) => e,
-                None => {
-                    d.entities.push(Entity {
-                        key: k,
-                        label,
-                        entity_type: EntityType::Country,
-                        aliases: BTreeMap::new(),
-                        same_as: wd,
-                    });
-                    d.entities.len() - 1
-                }
-            };
+        for (i, c, leader) in links {
+            let e = country_in(d, &c);
             d.mentions[i].entity = Some(e);
             let text = d.mentions[i].text.clone();
             *d.entities[e].aliases.entry(text).or_default() += 1;
+            government_claims(d, i, leader, e);
         }
     }
+}
+
+/// The entity of a country (gazetteer name) in a document, added when the document has none.
+fn country_in(d: &mut AnalyzedDocument, c: &str) -> usize {
+    let g = gazetteer();
+    let (label, wd) = match g.country(c) {
+        Some(x) => (x.name.clone(), x.wikidata.clone()),
+        None => (c.to_owned(), None),
+    };
+    let k = slug(&label);
+    match d.entities.iter().position(|e| e.key == k) {
+        Some(e) => e,
+        None => {
+            d.entities.push(Entity {
+                key: k,
+                label,
+                entity_type: EntityType::Country,
+                aliases: BTreeMap::new(),
+                same_as: wd,
+            });
+            d.entities.len() - 1
+        }
+    }
+}
+
+/// Head-of-state (or government) claims for people titled as leaders in a document without
+/// their country, when the batch's titles tie them to exactly one country.
+fn leaders_by_batch(d: &mut AnalyzedDocument, ties: &BTreeMap<String, BTreeSet<String>>) {
+    let g = gazetteer();
+    let mut found: Vec<(usize, String, &'static str, usize, crate::model::Span)> = Vec::new();
+    for m in &d.mentions {
+        let (Some(e), MentionKind::Name) = (m.entity, m.kind) else {
+            continue;
+        };
+        if d.entities[e].entity_type != EntityType::Person {
+            continue;
+        }
+        let Some(countries) = ties.get(&d.entities[e].key) else {
+            continue;
+        };
+        let [c] = countries.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let Some(s) = d.sentences.get(m.sentence) else {
+            continue;
+        };
+        let toks = &s.parse.tokens;
+        let start = m.tokens.start;
+        if start == 0 || m.tokens.end > toks.len() {
+            continue;
+        }
+        let Some(j) = (start.saturating_sub(4)..start).find(|&j| {
+            let w: Vec<&str> = toks[j..start].iter().map(|t| t.form.as_str()).collect();
+            g.title_prefix(&w) == Some(w.len())
+        }) else {
+            continue;
+        };
+        let title: Vec<&str> = toks[j..start].iter().map(|t| t.form.as_str()).collect();
+        let relation = match g.title_category(&title.join(" ")) {
+            Some("head_of_state") => "head of state",
+            Some("head_of_government") => "head of government",
+            _ => continue,
+        };
+        let former = j > 0 && {
+            let b = toks[j - 1].form.to_lowercase();
+            matches!(b.as_str(), "former" | "ex" | "then" | "late" | "outgoing")
+                || b.starts_with("then-")
+                || b.starts_with("ex-")
+        };
+        if former || title_country(&d.doc.text, s, m.tokens.clone()).is_some() {
+            continue;
+        }
+        let span = crate::model::Span::new(toks[j].span.start, m.span.end);
+        found.push((e, c.clone(), relation, m.sentence, span));
+    }
+    for (person, c, relation, sentence, span) in found {
+        let country = country_in(d, &c);
+        let relation = crate::ontology::vocabulary().map(relation);
+        let object = crate::model::Arg::Entity(country);
+        let subject = crate::model::Arg::Entity(person);
+        if d.claims
+            .iter()
+            .any(|x| x.subject == subject && x.object == object && x.relation == relation)
+        {
+            continue;
+        }
+        d.claims.push(crate::model::Claim {
+            subject,
+            relation,
+            object,
+            polarity: crate::model::Polarity::Asserted,
+            confidence: 0.7,
+            attribution: None,
+            sentence,
+            span,
+            time: None,
+            place: None,
+        });
+    }
+    d.claims
+        .sort_by_key(|c| (c.sentence, c.span.start, c.span.end));
+}
+
+/// Claims were extracted before the batch linked a leader's government to its country, and
+/// read "the Doe administration" as Doe: in that sentence, when the leader is mentioned only
+/// inside the government's name, the claims about the leader are about the country.
+fn government_claims(d: &mut AnalyzedDocument, gov: usize, leader: usize, country: usize) {
+    let g = &d.mentions[gov];
+    let (sentence, span) = (g.sentence, g.span);
+    let elsewhere = d.mentions.iter().any(|m| {
+        m.sentence == sentence
+            && m.entity == Some(leader)
+            && (m.span.start < span.start || m.span.end > span.end)
+    });
+    if elsewhere {
+        return;
+    }
+    let swap = |a: &mut crate::model::Arg| {
+        if *a == crate::model::Arg::Entity(leader) {
+            *a = crate::model::Arg::Entity(country);
+        }
+    };
+    for c in d.claims.iter_mut().filter(|c| c.sentence == sentence) {
+        swap(&mut c.subject);
+        swap(&mut c.object);
+        if c.attribution == Some(leader) {
+            c.attribution = Some(country);
+        }
+    }
+    d.claims
+        .retain(|c| c.sentence != sentence || c.subject != c.object);
+    let mut seen: Vec<(crate::model::Arg, String, crate::model::Arg)> = Vec::new();
+    d.claims.retain(|c| {
+        if c.sentence != sentence {
+            return true;
+        }
+        let k = (
+            c.subject.clone(),
+            c.relation.local.clone(),
+            c.object.clone(),
+        );
+        if seen.contains(&k) {
+            return false;
+        }
+        seen.push(k);
+        true
+    });
 }
 
 #[cfg(test)]

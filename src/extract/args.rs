@@ -18,8 +18,10 @@ const TIME_UNITS: [&str; 11] = [
     "period",
 ];
 
-/// Nouns too vague to stand alone as an object ("part of", "one of").
-const VAGUE: [&str; 33] = [
+/// Nouns too vague to stand alone as an object ("part of", "one of"; "a request for comment").
+const VAGUE: [&str; 35] = [
+    "comment",
+    "world",
     "reason",
     "moment",
     "point",
@@ -284,6 +286,15 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
             r.start = r.start.max(c + 1);
         }
     }
+    // A clause deeper in the phrase ends it too ("$100 a month to lobbyists to get ...").
+    for k in n + 1..r.end {
+        if matches!(t.rel(k), "acl:relcl" | "acl" | "advcl" | "parataxis")
+            && t.upos(k) == Upos::Verb
+        {
+            r.end = r.end.min(span_of(t, k).start);
+            break;
+        }
+    }
     while r.end > r.start + 1 && t.upos(r.end - 1) == Upos::Punct {
         r.end -= 1;
     }
@@ -296,7 +307,20 @@ pub(super) fn phrase_range(t: &Tree<'_>, n: usize) -> std::ops::Range<usize> {
 /// A literal: an amount of money, a quantity, a percentage, a date, or a short noun phrase.
 pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     let head = &t.toks[n];
-    let r = phrase_range(t, n);
+    let mut r = phrase_range(t, n);
+    // "tariffs on Ruritanian exports" parsed with the demonym as the noun and "exports"
+    // elsewhere: drop the dangling modifier rather than print "tariffs on Ruritanian".
+    if r.end > r.start + 1 {
+        let last = r.end - 1;
+        let form = &t.toks[last].form;
+        if last != n
+            && t.rel(last).starts_with("nmod")
+            && !form.ends_with('s')
+            && gazetteer().country_by_demonym(form).is_some()
+        {
+            r.end = span_of(t, last).start;
+        }
+    }
     let has_num = t.toks[r.clone()].iter().any(|x| x.upos == Upos::Num);
     let value_head = has_num && matches!(head.upos, Upos::Sym | Upos::Num | Upos::Noun);
     if !(matches!(head.upos, Upos::Noun | Upos::Propn | Upos::Num) || value_head) {
@@ -334,6 +358,28 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
             l.date = Some(d);
             return Some(l);
         }
+        // "April 14" in an article without a date: a date all the same, its year unknown.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if let [m, d, ..] = words.as_slice()
+            && month_number(m.trim_end_matches(',')).is_some()
+            && d.trim_end_matches(',')
+                .parse::<u8>()
+                .is_ok_and(|d| (1..=31).contains(&d))
+        {
+            return Some(Literal::text(text.clone(), LiteralKind::Date));
+        }
+    }
+    // "one of the messages" is a thing, not a count.
+    let has_num = has_num
+        && !(head.upos == Upos::Num
+            && t.lemma(n) == "one"
+            && t.toks[r.clone()]
+                .iter()
+                .filter(|x| x.upos == Upos::Num)
+                .count()
+                == 1);
+    if !has_num && !text_allowed(t, n) {
+        return None;
     }
     let kind = if has_num
         && (text.contains(['$', '€', '£']) || lower.contains("dollar") || lower.contains("euro"))
@@ -368,6 +414,11 @@ pub(super) fn literal_of(t: &Tree<'_>, n: usize) -> Option<Literal> {
     Some(l)
 }
 
+/// Whether a word may head a plain-text literal.
+fn text_allowed(t: &Tree<'_>, n: usize) -> bool {
+    !VAGUE.contains(&t.lemma(n).as_str())
+}
+
 /// "April 14" completed with the article's year.
 fn month_day(t: &Tree<'_>, text: &str) -> Option<Date> {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -390,9 +441,26 @@ fn month_day(t: &Tree<'_>, text: &str) -> Option<Date> {
 
 /// A date among the clause's temporal dependents ("on April 14", "in 2019").
 pub(super) fn time_of(t: &Tree<'_>, p: usize) -> Option<Date> {
-    for &c in t.kids(p) {
+    let noun = t.upos(p) == Upos::Noun;
+    // "visited the palace on May 3" with the date misattached to the object.
+    let in_object = t
+        .kids(p)
+        .iter()
+        .filter(|&&o| t.rel(o) == "obj")
+        .flat_map(|&o| t.kids(o).iter().copied())
+        .filter(|&c| t.rel(c) == "nmod" && t.case_of(c) == "on");
+    for c in t.kids(p).iter().copied().chain(in_object) {
         let r = t.rel(c);
-        if !(r.starts_with("obl") || r == "nmod:tmod") {
+        // An event noun's date is its modifier or its participle's ("a meeting scheduled
+        // for May 3").
+        let of_noun = noun
+            && (r == "nmod"
+                || r == "nmod:tmod"
+                || (r == "acl" && t.toks[c].xpos == "VBN" && t.kid(c, "nsubj").is_none()));
+        if !(r.starts_with("obl") || r == "nmod:tmod" || of_noun || r == "nmod") {
+            continue;
+        }
+        if r == "nmod" && !noun && t.case_of(c) != "on" {
             continue;
         }
         if !t.toks[span_of(t, c)].iter().any(|x| x.upos == Upos::Num) {

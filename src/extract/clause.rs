@@ -56,7 +56,9 @@ const CONTROL_NOUNS: [&str; 8] = [
 
 /// Nouns of a relation between actors: the verb acts on the relation with the noun's "with"
 /// dependent ("strengthened its ties with X", "cut diplomatic relations with X").
-const RELATIONAL_NOUNS: [&str; 10] = [
+const RELATIONAL_NOUNS: [&str; 12] = [
+    "closeness",
+    "rivalry",
     "tie",
     "link",
     "relation",
@@ -297,9 +299,11 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
         }
         "conj" => surface_subject(t, h, depth),
         // "extended an invitation to X, to visit ...", parsed as a loose clause.
-        "parataxis" if t.mark_of(v).as_deref() == Some("to") => {
-            control_addressee(t, h).into_iter().collect()
-        }
+        "parataxis" if t.mark_of(v).as_deref() == Some("to") => match control_addressee(t, h) {
+            Some(x) => vec![x],
+            // "X said that he called Y, to congratulate him": a purpose clause set loose.
+            None => surface_subject(t, h, depth),
+        },
         "advcl" => {
             let xpos = t.toks[v].xpos.as_str();
             let mark = t.mark_of(v).unwrap_or_default();
@@ -322,6 +326,19 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
         "acl" => {
             let xpos = t.toks[v].xpos.as_str();
             if xpos == "VBG" {
+                // "X's letter praising Y", "one of X's messages thanking Y": X's words act.
+                if entity_of(t, h).is_none() {
+                    let owner =
+                        |n: usize| t.kid(n, "nmod:poss").filter(|&p| entity_of(t, p).is_some());
+                    let of = t
+                        .kids(h)
+                        .iter()
+                        .copied()
+                        .find(|&c| t.rel(c) == "nmod" && t.case_of(c) == "of");
+                    if let Some(p) = owner(h).or_else(|| of.and_then(owner)) {
+                        return vec![p];
+                    }
+                }
                 return vec![h];
             }
             if xpos == "VBN" {
@@ -348,8 +365,9 @@ fn inherited(t: &Tree<'_>, v: usize, depth: usize) -> Vec<usize> {
             if t.kid(h, "cop").is_some() {
                 return surface_subject(t, h, depth);
             }
-            if t.rel(h) == "xcomp"
-                && let Some(w) = t.head(h)
+            if let Some(w) = t.head(h)
+                && (t.rel(h) == "xcomp"
+                    || (t.rel(h) == "obj" && LINKING.contains(&t.lemma(w).as_str())))
             {
                 return surface_subject(t, w, depth);
             }
@@ -384,10 +402,12 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         copular(t, x, &lemma, &agents, out, consumed);
         return;
     }
+    dated(t, v, out);
     // "do" stands for another verb ("that's why they're doing it").
     if agents.is_empty() || lemma == "do" {
         return;
     }
+    hosted(t, v, out);
     let inherited = !t.kids(v).iter().any(|&c| {
         matches!(t.rel(c), "nsubj" | "obl:agent") || (t.rel(c) == "obl" && t.case_of(c) == "by")
     });
@@ -465,6 +485,10 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
         if prep.is_empty() || (passive && prep == "by") || SKIP_PREPS.contains(&prep.as_str()) {
             continue;
         }
+        // "approved the budget for 2025": a period the object is for, not the event's date.
+        if prep == "for" && t.toks[c].upos == Upos::Num {
+            continue;
+        }
         let text_ok = obj.is_none() && TEXT_PREPS.contains(&prep.as_str());
         objects.push((c, prep, text_ok));
     }
@@ -475,6 +499,82 @@ fn verbal(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>, consumed: &mut [bool
             format!("{base} {prep}")
         };
         emit(t, v, &agents, o, &phrase, text_ok, inherited, out);
+    }
+}
+
+/// "a letter dated April 1" → (letter, dated, April 1).
+fn dated(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>) {
+    if t.lemma(v) != "date" || t.toks[v].xpos != "VBN" || t.rel(v) != "acl" {
+        return;
+    }
+    let Some(h) = t.head(v) else { return };
+    let Some(subject) = entity_of(t, h) else {
+        return;
+    };
+    for &c in t.kids(v) {
+        if !matches!(
+            t.rel(c),
+            "xcomp" | "obj" | "obl" | "obl:tmod" | "nmod:tmod" | "obl:npmod"
+        ) {
+            continue;
+        }
+        if let Some(l) = args::literal_of(t, c)
+            && (l.kind == crate::model::LiteralKind::Date || l.date.is_some())
+        {
+            out.push(Candidate {
+                subject,
+                phrase: "dated".to_owned(),
+                relation: None,
+                object: Arg::Literal(l),
+                predicate: v,
+                polarity: None,
+                evidence: vec![h, v, c],
+                confidence: 0.6,
+            });
+        }
+    }
+}
+
+/// Verbs of hosting: their guest visits the place where they host ("X hosted Y at the
+/// palace" → Y visit the palace).
+fn hosted(t: &Tree<'_>, v: usize, out: &mut Vec<Candidate>) {
+    use crate::model::EntityType;
+    if !matches!(t.lemma(v).as_str(), "host" | "welcome" | "receive") {
+        return;
+    }
+    let Some(o) = t.kid(v, "obj") else { return };
+    let Some(guest) = entity_of(t, o) else { return };
+    if super::entity_type(t.cx, guest) != Some(EntityType::Person) {
+        return;
+    }
+    let places = t
+        .kids(v)
+        .iter()
+        .copied()
+        .filter(|&c| t.rel(c) == "obl")
+        .chain(t.kids(o).iter().copied().filter(|&c| t.rel(c) == "nmod"));
+    for c in places {
+        if !matches!(t.case_of(c).as_str(), "at" | "in") {
+            continue;
+        }
+        let Some(m) = t.mention_at(c) else { continue };
+        let Some(place) = m.entity else { continue };
+        if !matches!(
+            m.entity_type,
+            EntityType::Facility | EntityType::City | EntityType::Place | EntityType::Country
+        ) {
+            continue;
+        }
+        out.push(Candidate {
+            subject: guest,
+            phrase: "visit".to_owned(),
+            relation: None,
+            object: Arg::Entity(place),
+            predicate: v,
+            polarity: None,
+            evidence: vec![o, v, c],
+            confidence: 0.6,
+        });
     }
 }
 
@@ -537,6 +637,11 @@ fn emit(
                 continue;
             };
             for o in distribute(t, object) {
+                // An object "it" is mostly a thing or an event ("announced it"), rarely the
+                // actor the resolver links it to.
+                if t.form(o) == "it" && t.upos(o) == Upos::Pron && !t.rel(o).starts_with("nsubj") {
+                    continue;
+                }
                 let mut arg = arg_of(t, o, text_ok);
                 if attitude
                     && !matches!(arg, Some(Arg::Entity(_)))
@@ -592,6 +697,22 @@ fn copular(
         return;
     }
     consumed[p] = true;
+    // A cleft ("It was in July that X said ...") focuses a phrase of the clause after it; its
+    // "it" is no actor.
+    let cleft = agents.iter().any(|&a| t.form(a) == "it")
+        && t.kids(p).iter().any(|&c| {
+            matches!(
+                t.rel(c),
+                "advcl:relcl" | "acl:relcl" | "advcl" | "ccomp" | "parataxis" | "acl"
+            ) && (t.mark_of(c).as_deref() == Some("that")
+                || t.kids(c).iter().any(|&d| {
+                    t.rel(d).starts_with("nsubj")
+                        && matches!(t.form(d).as_str(), "that" | "who" | "which")
+                }))
+        });
+    if cleft {
+        return;
+    }
     let case = t.case_of(p);
     if t.is_nominal(p) {
         if !case.is_empty() {
@@ -610,6 +731,39 @@ fn copular(
                 emit(t, p, agents, p, &format!("{cop} {case}"), false, false, out);
             }
             return;
+        }
+        // "X is part of Y" → Y includes X.
+        if t.lemma(p) == "part" {
+            for &c in t.kids(p) {
+                if t.rel(c) == "nmod" && t.case_of(c) == "of" && entity_of(t, c).is_some() {
+                    for &a in agents {
+                        emit(t, p, &[c], a, "include", true, false, out);
+                    }
+                }
+            }
+            return;
+        }
+        for &a0 in agents {
+            for a in distribute(t, a0) {
+                let Some(subject) = entity_of(t, a) else {
+                    continue;
+                };
+                // "X is a group of Ruritanian origin".
+                if let Some(c) = roles::origin_of(t, p)
+                    && c != subject
+                {
+                    out.push(Candidate {
+                        subject,
+                        phrase: "originate from".to_owned(),
+                        relation: None,
+                        object: Arg::Entity(c),
+                        predicate: p,
+                        polarity: None,
+                        evidence: vec![a, p],
+                        confidence: 0.7,
+                    });
+                }
+            }
         }
         if entity_of(t, p).is_some() {
             return;
@@ -635,7 +789,7 @@ fn copular(
                 if let Some(l) = args::literal_of(t, p) {
                     out.push(Candidate {
                         subject,
-                        phrase: cop.to_owned(),
+                        phrase: controlled_be(t, p, cop),
                         relation: None,
                         object: Arg::Literal(l),
                         predicate: p,
@@ -663,12 +817,118 @@ fn copular(
     }
 }
 
+/// Events that happen to the person named by "of", with what the verb's passive says: "the
+/// election of X in 2019" → X was elected in 2019.
+const UNDERGONE: [(&str, &str); 10] = [
+    ("election", "be elected"),
+    ("reelection", "be reelected"),
+    ("re-election", "be reelected"),
+    ("appointment", "be appointed"),
+    ("nomination", "be nominated"),
+    ("inauguration", "be inaugurated"),
+    ("arrest", "be arrested"),
+    ("extradition", "be extradited"),
+    ("release", "be released"),
+    ("conviction", "be convicted"),
+];
+
+/// "the election of X in 2019" → (X, be elected, 2019): an agentless event noun whose "of"
+/// dependent undergoes it, with its date (without a date there is no object to state).
+fn undergone(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
+    let lemma = t.lemma(n);
+    let Some(&(_, phrase)) = UNDERGONE.iter().find(|(w, _)| *w == lemma) else {
+        return;
+    };
+    if t.kid(n, "nmod:poss").is_some() {
+        return;
+    }
+    let Some(x) = t
+        .kids(n)
+        .iter()
+        .copied()
+        .find(|&c| t.rel(c) == "nmod" && t.case_of(c) == "of")
+    else {
+        return;
+    };
+    let Some(subject) = entity_of(t, x) else {
+        return;
+    };
+    if super::entity_type(t.cx, subject) != Some(crate::model::EntityType::Person) {
+        return;
+    }
+    for &c in t.kids(n) {
+        if c == x || !t.rel(c).starts_with("nmod") || !matches!(t.case_of(c).as_str(), "in" | "on")
+        {
+            continue;
+        }
+        if let Some(l) = args::literal_of(t, c)
+            && l.kind == crate::model::LiteralKind::Date
+        {
+            out.push(Candidate {
+                subject,
+                phrase: phrase.to_owned(),
+                relation: None,
+                object: Arg::Literal(l),
+                predicate: n,
+                polarity: None,
+                evidence: vec![n, x, c],
+                confidence: 0.6,
+            });
+        }
+    }
+}
+
+/// The copula of a controlled predicate keeps its governor: "X agreed to be Y" → agree to be,
+/// "X refused to become Y" → refuse to become.
+fn controlled_be(t: &Tree<'_>, p: usize, cop: &str) -> String {
+    if t.rel(p) == "xcomp"
+        && let Some(h) = t.head(p)
+        && t.upos(h) == Upos::Verb
+        && !LINKING.contains(&t.lemma(h).as_str())
+        && t.kid(p, "mark").is_some_and(|m| t.form(m) == "to")
+    {
+        return format!("{} to {cop}", verb_phrase(t, h));
+    }
+    cop.to_owned()
+}
+
+/// Relations and events between two actors: "the close relationship between X and Y", "talks
+/// between X and Y" → (X, relationship with / negotiate, Y).
+fn between(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
+    let lemma = t.lemma(n);
+    let rel = vocabulary().map(&lemma);
+    let relational = RELATIONAL_NOUNS.contains(&lemma.as_str());
+    if !(relational || (rel.core && !NOT_EVENTS.contains(&rel.local.as_str()))) {
+        return;
+    }
+    for &a in t.kids(n) {
+        if !t.rel(a).starts_with("nmod") || t.case_of(a) != "between" || entity_of(t, a).is_none() {
+            continue;
+        }
+        for &b in t.kids(a) {
+            if t.rel(b) != "conj" || entity_of(t, b).is_none() {
+                continue;
+            }
+            let phrase = if relational {
+                format!("have {lemma} with")
+            } else {
+                format!("{lemma} with")
+            };
+            emit(t, n, &[a], b, &phrase, false, false, out);
+        }
+    }
+}
+
 /// Event nouns: "Doe's praise of Roe" → (Doe, praise, Roe); "talks with X" inside a clause
 /// whose subject takes part; "support from X" received by the clause's subject.
 fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     let lemma = t.lemma(n);
+    undergone(t, n, out);
+    between(t, n, out);
     let rel = vocabulary().map(&lemma);
-    if !rel.core || NOT_EVENTS.contains(&rel.local.as_str()) {
+    // "his closeness to X", "Ruritania's ties with X": a relation held, not an event.
+    let relational = RELATIONAL_NOUNS.contains(&lemma.as_str());
+    if !relational && (!rel.core || NOT_EVENTS.contains(&rel.local.as_str())) {
         return;
     }
     let mut agents: Vec<usize> = Vec::new();
@@ -679,17 +939,36 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         agents.push(p);
     }
     if agents.is_empty() {
-        for &c in t.kids(n) {
+        // "support for X from Y", also with "from Y" misattached to X.
+        let near = t.kids(n).iter().copied().chain(
+            t.kids(n)
+                .iter()
+                .filter(|&&c| t.rel(c) == "nmod")
+                .flat_map(|&c| t.kids(c).iter().copied()),
+        );
+        for c in near {
             if t.rel(c).starts_with("nmod")
                 && matches!(t.case_of(c).as_str(), "from" | "by")
                 && entity_of(t, c).is_some()
+                && !agents.contains(&c)
             {
                 agents.push(c);
                 from_agent = true;
             }
         }
     }
-    let governor = t.head(n);
+    // "received $5 million in aid from X": the noun's slot is the amount's.
+    let (slot, governor) = match t.head(n) {
+        Some(h)
+            if t.rel(n) == "nmod"
+                && matches!(t.case_of(n).as_str(), "in" | "of")
+                && t.rel(h) == "obj"
+                && t.toks[h..=n].iter().any(|x| x.upos == Upos::Num) =>
+        {
+            (h, t.head(h))
+        }
+        g => (n, g),
+    };
     if agents.is_empty()
         && t.rel(n) == "obj"
         && let Some(w) = governor
@@ -731,7 +1010,7 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
     if patients.is_empty()
         && from_agent
         && let Some(w) = governor
-        && t.rel(n) == "obj"
+        && t.rel(slot) == "obj"
     {
         if let Some(i) = t.kid(w, "iobj") {
             patients.push((i, String::new()));
@@ -742,7 +1021,12 @@ fn nominal(t: &Tree<'_>, n: usize, out: &mut Vec<Candidate>) {
         }
     }
     for (o, case) in patients {
-        let phrase = if case.is_empty() {
+        if relational && !matches!(case.as_str(), "with" | "to" | "between") {
+            continue;
+        }
+        let phrase = if relational {
+            format!("have {lemma} {case}")
+        } else if case.is_empty() {
             lemma.clone()
         } else {
             format!("{lemma} {case}")

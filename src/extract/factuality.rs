@@ -38,6 +38,18 @@ const HEDGE_AMOD: [&str; 7] = [
     "likely",
     "prospective",
 ];
+/// Nouns that present the clause they introduce as unrealised ("the risk is that ...").
+const HEDGE_NOUNS: [&str; 9] = [
+    "possibility",
+    "chance",
+    "risk",
+    "likelihood",
+    "prospect",
+    "hope",
+    "fear",
+    "question",
+    "scenario",
+];
 const NEGATING_HEADS: [&str; 9] = [
     "refuse", "decline", "fail", "deny", "reject", "stop", "cease", "avoid", "unable",
 ];
@@ -118,6 +130,22 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
                 if rel == "mark" && matches!(lemma.as_str(), "if" | "unless") {
                     hedged = true;
                 }
+                // "If X refuses, Y will take them": the consequence of a condition.
+                if rel == "advcl"
+                    && t.kids(c).iter().any(|&d| {
+                        t.rel(d) == "mark" && matches!(t.lemma(d).as_str(), "if" | "unless")
+                    })
+                {
+                    hedged = true;
+                }
+            }
+            // "one possibility is that X will ...": a possibility asserts nothing.
+            if rel == "nsubj:outer" && HEDGE_NOUNS.contains(&lemma.as_str()) {
+                hedged = true;
+            }
+            // "the question is whether X will ...": an open question asserts nothing.
+            if rel == "mark" && lemma == "whether" {
+                hedged = true;
             }
             if rel.starts_with("obl") && t.case_of(c) == "according to" {
                 reported = true;
@@ -171,6 +199,21 @@ pub(super) fn factuality(t: &Tree<'_>, p: usize) -> (Polarity, Option<usize>) {
             _ => break,
         }
         cur = head;
+    }
+    // A direct question ("Will X sign the deal?") asserts nothing either; a quoted one
+    // ("X asked Y: “Will you ...?”") is what someone asked, and the asking is a fact.
+    let quoted = t
+        .toks
+        .iter()
+        .any(|x| matches!(x.form.as_str(), ":" | "\"" | "“" | "”" | "``" | "''"));
+    if !quoted
+        && t.toks
+            .iter()
+            .rev()
+            .find(|x| x.upos != crate::model::Upos::Punct || x.form == "?")
+            .is_some_and(|x| x.form == "?")
+    {
+        hedged = true;
     }
     let polarity = if negated {
         Polarity::Negated

@@ -130,6 +130,34 @@ fn finish(t: &Tree<'_>, found: Vec<Candidate>) -> Vec<Claim> {
         out.push(claim);
     }
     event_dates(&mut out);
+    // "adopted X in 2021" gives (adopt, 2021) as the event's date; the same date read as the
+    // prepositional object ("adopt in", 2021) says nothing more.
+    let dated: Vec<(Arg, String, Arg)> = out
+        .iter()
+        .filter(|c| matches!(&c.object, Arg::Literal(l) if l.date.is_some()))
+        .map(|c| {
+            (
+                c.subject.clone(),
+                c.relation.label.clone(),
+                c.object.clone(),
+            )
+        })
+        .collect();
+    out.retain(|c| {
+        let Arg::Literal(l) = &c.object else {
+            return true;
+        };
+        if l.date.is_none() {
+            return true;
+        }
+        !dated.iter().any(|(s, label, o)| {
+            *s == c.subject
+                && *o == c.object
+                && c.relation.label.len() > label.len()
+                && c.relation.label.starts_with(label.as_str())
+                && c.relation.label[label.len()..].starts_with(' ')
+        })
+    });
     out
 }
 

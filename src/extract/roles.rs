@@ -165,7 +165,7 @@ fn title_role(
 }
 
 /// The country entity a token names, as a name mention or a demonym.
-fn country_at(t: &Tree<'_>, k: usize) -> Option<usize> {
+pub(super) fn country_at(t: &Tree<'_>, k: usize) -> Option<usize> {
     if let Some(m) = t.mention_at(k)
         && m.entity_type == EntityType::Country
     {
@@ -224,6 +224,20 @@ pub(super) fn states_led(cx: &super::Context<'_>) -> Vec<(usize, usize)> {
     out
 }
 
+/// The country of "a group of Ruritanian origin": the demonym on an "origin" dependent.
+pub(super) fn origin_of(t: &Tree<'_>, p: usize) -> Option<usize> {
+    t.kids(p).iter().copied().find_map(|c| {
+        if !(t.rel(c) == "nmod" && t.case_of(c) == "of" && t.lemma(c) == "origin") {
+            return None;
+        }
+        t.kids(c)
+            .iter()
+            .copied()
+            .filter(|&d| matches!(t.rel(d), "amod" | "compound"))
+            .find_map(|d| country_at(t, d))
+    })
+}
+
 fn appositions(t: &Tree<'_>, out: &mut Vec<Candidate>) {
     for b in 0..t.len() {
         if t.rel(b) != "appos" {
@@ -240,6 +254,18 @@ fn appositions(t: &Tree<'_>, out: &mut Vec<Candidate>) {
             (Some(x), Some(y)) if x == y && t.upos(b) == Upos::Noun && described(b) => (x, b),
             _ => continue,
         };
+        if let Some(c) = origin_of(t, role_tok)
+            && c != entity
+        {
+            out.push(role_claim(
+                entity,
+                vocabulary().map("originate from"),
+                Arg::Entity(c),
+                role_tok,
+                vec![a, b],
+                0.7,
+            ));
+        }
         if let Some((relation, object)) = role_of(t, entity, role_tok) {
             out.push(role_claim(
                 entity,
