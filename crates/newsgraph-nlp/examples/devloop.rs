@@ -1,6 +1,7 @@
 //! Development loop: trains on EWT train, scores on dev (never test).
 //! `cargo run --release -p newsgraph-nlp --example devloop -- UD_DIR OUT_DIR [tagger] [parser]`
-//! Env: TAGGER_EPOCHS, PARSER_EPOCHS, CLASSES=a,b, FOLDS.
+//! Env: TAGGER_EPOCHS, PARSER_EPOCHS, RETAG_DEV=tagger.bin (dev tagged by it picks the
+//! parser's epoch).
 use newsgraph_nlp::lemma::Lemmatizer;
 use newsgraph_nlp::parser::{Parser, ParserOptions};
 use newsgraph_nlp::tagger::{self, Tagger, TaggerOptions};
@@ -27,13 +28,6 @@ fn main() {
     let mut popts = ParserOptions::default();
     if let Some(e) = env("PARSER_EPOCHS") {
         popts.epochs = e;
-    }
-    if let Ok(c) = std::env::var("PCLASSES") {
-        let v: Vec<usize> = c.split(',').map(|x| x.parse().unwrap()).collect();
-        popts.classes = [v[0], v[1]];
-    }
-    if let Ok(q) = std::env::var("TAG_NOISE") {
-        popts.tag_noise = q.parse().unwrap();
     }
     let pdev = match std::env::var("RETAG_DEV") {
         Ok(p) => {

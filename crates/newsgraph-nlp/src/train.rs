@@ -1,8 +1,7 @@
 //! Training every model of the language core from a UD treebank folder, reproducibly: the
 //! same treebank gives byte-identical model files (fixed seeds, sorted tables).
 //!
-//! The shipped parser learns from gold tags and lemmas with simulated tagging errors
-//! ([`ParserOptions::tag_noise`]), dev tagged by the new tagger picking its epoch; it can also
+//! The shipped parser learns from gold tags and lemmas, dev picking its epoch; it can also
 //! learn from the development sentences too ([`TrainOptions::parser_adds_dev`]), or from
 //! the tags and lemmas it will see when parsing ([`TrainOptions::parser_folds`]):
 //! the training sentences are cut into folds, and each fold is tagged and lemmatised by a
@@ -43,8 +42,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     /// The settings of the shipped models. The parser learns from gold tags on the training
-    /// split with simulated tagging errors, dev (as tagged by the new tagger) picking its
-    /// epoch: trained on jackknifed tags it scored a little higher on
+    /// split, dev picking its epoch: trained on jackknifed tags it scored a little higher on
     /// EWT but attached passive agents before personal names wrongly (`was invited by Jane
     /// Doe`: `by` as `advmod`, the name as `appos`), losing the agent of many news sentences;
     /// trained on train+dev it scored no better on EWT test.
@@ -164,10 +162,6 @@ pub fn train_models(
         let jk = jackknife_tags(train, dev, &opts.tagger, opts.parser_folds, notes);
         let dev = dev.map(|d| retag(d, &tagger, &lemmatizer));
         (jk, dev)
-    } else if opts.parser.tag_noise > 0.0 {
-        // Trained on gold tags with simulated tagging errors, the parser picks its epoch on
-        // dev as the tagger and lemmatizer see it.
-        (train.to_vec(), dev.map(|d| retag(d, &tagger, &lemmatizer)))
     } else {
         (train.to_vec(), dev.map(<[ConlluSentence]>::to_vec))
     };

@@ -20,10 +20,6 @@ pub(crate) struct TokIds {
     pub xpos: u32,
     /// Universal tag.
     pub upos: u32,
-    /// Coarse word class.
-    pub c0: u32,
-    /// Fine word class.
-    pub c1: u32,
 }
 
 impl TokIds {
@@ -33,8 +29,6 @@ impl TokIds {
         lemma: NONE,
         xpos: NONE,
         upos: NONE,
-        c0: NONE,
-        c1: NONE,
     };
     /// The ids of the artificial root.
     pub(crate) const ROOT: TokIds = TokIds {
@@ -42,13 +36,11 @@ impl TokIds {
         lemma: ROOT,
         xpos: ROOT,
         upos: ROOT,
-        c0: ROOT,
-        c1: ROOT,
     };
 }
 
 /// Number of feature templates.
-pub(crate) const N_TEMPLATES: usize = 105;
+pub(crate) const N_TEMPLATES: usize = 85;
 
 /// One key per template.
 pub(crate) type Features = [u64; N_TEMPLATES];
@@ -138,10 +130,6 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     let p = |t: TokIds| u64::from(t.xpos);
     let m = |t: TokIds| u64::from(t.lemma);
     let u = |t: TokIds| u64::from(t.upos);
-    let c = |t: TokIds| u64::from(t.c0);
-    let vl = |t: Option<u32>| node(t).map_or(0, |n| u64::from(n.left_count.min(6)) + 1);
-    let vr = |t: Option<u32>| node(t).map_or(0, |n| u64::from(n.right_count.min(6)) + 1);
-    let cc = |t: TokIds| u64::from(t.c1);
 
     let mut k = 0usize;
     macro_rules! f {
@@ -245,28 +233,6 @@ pub(crate) fn extract(toks: &[TokIds], st: &State, base: &[u16], out: &mut Featu
     f!(w(b0), labels(i_b0, |n| n.left_labels));
     f!(p(b0), labels(i_b0, |n| n.left_labels));
     f!(p(s1), labels(i_s1, |n| n.right_labels));
-    // Word classes.
-    f!(cc(s0), p(s0));
-    f!(cc(b0), p(b0));
-    f!(cc(s1), p(s1));
-    f!(c(b1), p(b1));
-    f!(cc(s0), cc(b0));
-    f!(c(s0), p(s0), c(b0), p(b0));
-    f!(cc(s1), cc(s0));
-    f!(c(s1), p(s1), c(s0), p(s0));
-    f!(c(s0), p(b0), p(b1));
-    f!(cc(s0l1), p(s0));
-    f!(cc(s0r1), p(s0));
-    f!(cc(b0l1), p(b0));
-    // Valencies and distance with words.
-    f!(w(s0), vr(i_s0));
-    f!(p(s0), vr(i_s0));
-    f!(w(s0), vl(i_s0));
-    f!(p(s0), vl(i_s0));
-    f!(w(b0), vl(i_b0));
-    f!(p(b0), vl(i_b0));
-    f!(w(s0), d_s0b0);
-    f!(w(b0), d_s0b0);
     debug_assert_eq!(k, N_TEMPLATES);
 }
 
@@ -283,8 +249,6 @@ mod tests {
                 lemma: 6,
                 xpos: 7,
                 upos: 8,
-                c0: 9,
-                c1: 10,
             },
         ];
         let mut st = State::default();

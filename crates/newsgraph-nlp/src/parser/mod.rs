@@ -14,7 +14,6 @@
 //! summed in i16 lanes. The model is written with [`crate::binio`]; training is
 //! deterministic, so the same data and [`ParserOptions`] give the same model bytes.
 
-mod classes;
 mod features;
 mod projective;
 mod system;
@@ -25,7 +24,6 @@ mod weights;
 use crate::binio::{ModelError, Reader, Writer};
 use crate::conllu::{self, ConlluError, ConlluSentence};
 use crate::token::{Sentence, Token};
-use classes::WordClasses;
 use features::{Features, N_TEMPLATES, TokIds};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -36,7 +34,7 @@ use weights::{MAX_CLASSES, Scores, Weights};
 pub use train::{EpochReport, TrainReport};
 
 const MAGIC: &[u8; 8] = b"NGPARSE ";
-const VERSION: u32 = 2;
+const VERSION: u32 = 1;
 
 /// The relation of the word attached to the artificial root.
 pub const ROOT_RELATION: &str = "root";
@@ -67,13 +65,6 @@ pub struct ParserOptions {
     /// can be lowered after parsing) when that relation pair occurs at least this often in
     /// training; `usize::MAX` turns the encoding off.
     pub min_lifted_label_count: usize,
-    /// Numbers of coarse and fine distributional word classes learned from the training
-    /// and development text (`[0, 0]`: none).
-    pub classes: [usize; 2],
-    /// Share of ambiguous or rare training tokens whose tags are swapped, afresh in every
-    /// epoch, for another tag the word (or rare words as a whole) has in training, so that
-    /// the parser learns not to trust tags blindly, as it must with a tagger's output.
-    pub tag_noise: f64,
 }
 
 impl Default for ParserOptions {
@@ -87,8 +78,6 @@ impl Default for ParserOptions {
             min_lemma_count: 2,
             min_weight: 3,
             min_lifted_label_count: usize::MAX,
-            classes: [100, 800],
-            tag_noise: 0.1,
         }
     }
 }
@@ -260,7 +249,6 @@ struct Encoder {
     words: Vocab,
     lemmas: Vocab,
     xpos: Vocab,
-    classes: WordClasses,
 }
 
 impl Encoder {
@@ -271,7 +259,6 @@ impl Encoder {
         for t in tokens {
             vocab::normalize_into(&t.form, norm);
             let word = self.words.id(norm);
-            let [c0, c1] = self.classes.get_folded(norm);
             vocab::normalize_into(&t.lemma, norm);
             let lemma = self.lemmas.id(norm);
             let xpos = self.xpos.id(&t.xpos);
@@ -281,8 +268,6 @@ impl Encoder {
                 lemma,
                 xpos,
                 upos,
-                c0: vocab::UNKNOWN + u32::from(c0),
-                c1: vocab::UNKNOWN + u32::from(c1),
             });
         }
     }
@@ -546,7 +531,6 @@ impl Parser {
                 w.str(s);
             }
         }
-        self.encoder.classes.write(&mut w);
         w.varint(self.labels.names.len() as u64);
         for s in &self.labels.names {
             w.str(s);
@@ -583,7 +567,6 @@ impl Parser {
             words: vocab("word")?,
             lemmas: vocab("lemma")?,
             xpos: vocab("XPOS")?,
-            classes: WordClasses::read(&mut r)?,
         };
         let n_names = r.len()?;
         let mut names = Vec::with_capacity(n_names);

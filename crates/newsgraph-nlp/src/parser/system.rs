@@ -45,10 +45,6 @@ pub(crate) struct Node {
     pub left_labels: u64,
     /// Set of base labels of the right dependents.
     pub right_labels: u64,
-    /// Number of left dependents (saturating).
-    pub left_count: u8,
-    /// Number of right dependents (saturating).
-    pub right_count: u8,
 }
 
 impl Node {
@@ -61,8 +57,6 @@ impl Node {
         right2: NO_TOKEN,
         left_labels: 0,
         right_labels: 0,
-        left_count: 0,
-        right_count: 0,
     };
 }
 
@@ -214,12 +208,10 @@ impl State {
             hn.left2 = hn.left1;
             hn.left1 = d;
             hn.left_labels |= bit;
-            hn.left_count = hn.left_count.saturating_add(1);
         } else {
             hn.right2 = hn.right1;
             hn.right1 = d;
             hn.right_labels |= bit;
-            hn.right_count = hn.right_count.saturating_add(1);
         }
     }
 

@@ -3,7 +3,6 @@
 //! (Goldberg & Nivre 2012): after the first epoch the parser usually follows its own
 //! prediction, learning to recover from its mistakes as it will have to when parsing.
 
-use super::classes::WordClasses;
 use super::features::{self, N_TEMPLATES, TokIds};
 use super::projective;
 use super::system::{self, Gold, Move, ROOT_LABEL, State};
@@ -131,12 +130,10 @@ pub(super) fn train(
             }
         }
     }
-    let text: Vec<&ConlluSentence> = train.iter().chain(dev.unwrap_or(&[])).collect();
     let encoder = Encoder {
         words: Vocab::from_counts(&words, opts.min_word_count.max(1)),
         lemmas: Vocab::from_counts(&lemmas, opts.min_lemma_count.max(1)),
         xpos: Vocab::from_counts(&xpos, 1),
-        classes: WordClasses::learn(&text, opts.classes),
     };
 
     // Relations: the most frequent ones if there are too many, then sorted by name.
@@ -201,10 +198,6 @@ pub(super) fn train(
         });
     }
 
-    let noise = (opts.tag_noise > 0.0).then(|| TagNoise::build(&trees, &examples));
-    let mut noise_rng = Rng(opts.seed ^ 0x7a67_6e6f_6973_6521);
-    let mut noisy: Vec<TokIds> = Vec::new();
-
     // Epochs.
     let n_labels = labels.len();
     let classes = labels.classes();
@@ -229,20 +222,13 @@ pub(super) fn train(
         let (mut moves, mut right, mut updates) = (0usize, 0usize, 0usize);
         for &e in &order {
             let ex = &examples[e];
-            let toks: &[TokIds] = match &noise {
-                Some(noise) => {
-                    noise.perturb(e, &ex.toks, opts.tag_noise, &mut noise_rng, &mut noisy);
-                    &noisy
-                }
-                None => &ex.toks,
-            };
             state.reset(ex.toks.len() - 1);
             while !state.is_final() {
                 if state.needs_root() {
                     state.attach_root();
                     continue;
                 }
-                features::extract(toks, &state, &labels.base, &mut feats);
+                features::extract(&ex.toks, &state, &labels.base, &mut feats);
                 scores.fill(0);
                 weights.score(&feats, &mut scores);
                 let costs = system::costs(&state, &ex.gold);
@@ -302,104 +288,6 @@ pub(super) fn train(
         }
     };
     (parser, report)
-}
-
-/// Tag distributions for simulated tagging errors: for every training token, the other
-/// (XPOS, UPOS) pairs its word has in training, or, for rare words, the pairs of all rare
-/// words.
-struct TagNoise {
-    /// Distributions of (XPOS id, UPOS id, count), sorted.
-    dists: Vec<Vec<(u32, u32, u32)>>,
-    /// Per example, per token: index into `dists` or `u32::MAX`.
-    of: Vec<Vec<u32>>,
-}
-
-/// Words seen at most this often count as rare for [`TagNoise`].
-const RARE_WORD: usize = 2;
-
-impl TagNoise {
-    fn build(trees: &[TrainTree<'_>], examples: &[Example]) -> TagNoise {
-        use std::collections::BTreeMap;
-        let mut norm = String::new();
-        let mut per_word: BTreeMap<String, BTreeMap<(u32, u32), u32>> = BTreeMap::new();
-        for ((tokens, _, _), ex) in trees.iter().zip(examples) {
-            for (t, ids) in tokens.iter().zip(&ex.toks[1..]) {
-                normalize_into(&t.form, &mut norm);
-                *per_word
-                    .entry(norm.clone())
-                    .or_default()
-                    .entry((ids.xpos, ids.upos))
-                    .or_default() += 1;
-            }
-        }
-        let mut rare: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-        for tags in per_word.values() {
-            if tags.values().sum::<u32>() as usize <= RARE_WORD {
-                for (&k, &c) in tags {
-                    *rare.entry(k).or_default() += c;
-                }
-            }
-        }
-        let flat = |m: &BTreeMap<(u32, u32), u32>| -> Vec<(u32, u32, u32)> {
-            m.iter().map(|(&(x, u), &c)| (x, u, c)).collect()
-        };
-        let mut dists = vec![flat(&rare)];
-        let mut word_dist: HashMap<&str, u32> = HashMap::new();
-        for (w, tags) in &per_word {
-            if tags.values().sum::<u32>() as usize > RARE_WORD && tags.len() > 1 {
-                word_dist.insert(w.as_str(), dists.len() as u32);
-                dists.push(flat(tags));
-            }
-        }
-        let mut of = Vec::with_capacity(examples.len());
-        for (tokens, _, _) in trees {
-            of.push(
-                tokens
-                    .iter()
-                    .map(|t| {
-                        normalize_into(&t.form, &mut norm);
-                        match per_word.get(norm.as_str()) {
-                            Some(tags) if tags.values().sum::<u32>() as usize <= RARE_WORD => 0,
-                            _ => word_dist.get(norm.as_str()).copied().unwrap_or(u32::MAX),
-                        }
-                    })
-                    .collect(),
-            );
-        }
-        TagNoise { dists, of }
-    }
-
-    /// Copies `toks` (example `e`) into `out`, swapping the tags of a `share` of the tokens
-    /// that have other tags to take.
-    fn perturb(&self, e: usize, toks: &[TokIds], share: f64, rng: &mut Rng, out: &mut Vec<TokIds>) {
-        out.clear();
-        out.extend_from_slice(toks);
-        let Some(of) = self.of.get(e) else {
-            return;
-        };
-        for (t, &d) in out[1..].iter_mut().zip(of) {
-            let Some(dist) = self.dists.get(d as usize) else {
-                continue;
-            };
-            if rng.unit() >= share {
-                continue;
-            }
-            let other = |&&(x, u, _): &&(u32, u32, u32)| (x, u) != (t.xpos, t.upos);
-            let total: u32 = dist.iter().filter(other).map(|&(_, _, c)| c).sum();
-            if total == 0 {
-                continue;
-            }
-            let mut r = rng.below(total as usize) as u32;
-            for &(x, u, c) in dist.iter().filter(other) {
-                if r < c {
-                    t.xpos = x;
-                    t.upos = u;
-                    break;
-                }
-                r -= c;
-            }
-        }
-    }
 }
 
 /// A training sentence's tokens, its projectivised heads and its (dependent, label) arcs.
